@@ -1,0 +1,27 @@
+// Intra-op parallelism. Kernels split work with ThreadPool::TryParallelFor; the backend (OpenMP
+// today) stays behind this one call so it can be swapped after measuring.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace ortlite {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int num_threads) : num_threads_(num_threads < 1 ? 1 : num_threads) {}
+  int NumThreads() const { return num_threads_; }
+
+  // Runs fn(begin, end) over [0, total) split into contiguous blocks. `cost_per_unit` is a rough
+  // cost of one unit in cycles; small totals run inline on the calling thread. `pool` may be null
+  // (runs inline).
+  static void TryParallelFor(ThreadPool* pool, int64_t total, double cost_per_unit,
+                             const std::function<void(int64_t begin, int64_t end)>& fn);
+  // Runs fn(i) for i in [0, n) with one task per index, in parallel when a pool has threads.
+  static void TrySimpleParallelFor(ThreadPool* pool, int64_t n, const std::function<void(int64_t)>& fn);
+  static int DegreeOfParallelism(const ThreadPool* pool) { return pool ? pool->num_threads_ : 1; }
+
+ private:
+  int num_threads_;
+};
+
+}  // namespace ortlite

@@ -1,0 +1,256 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "core/framework/kernel_registry.h"
+#include "core/graph/model.h"
+#include "core/session/inference_session.h"
+#include "engine/test_ops.h"
+
+namespace ortlite {
+namespace test {
+namespace {
+
+// A chain of `n` TestRelu nodes over [1024] floats: each intermediate dies when the next is made.
+onnx::ModelProto Chain(int n) {
+  onnx::ModelProto m = MakeTestModel();
+  auto& g = *m.mutable_graph();
+  AddFloatValue(g.mutable_input(), "X", {1024});
+  AddFloatValue(g.mutable_output(), "Y", {1024});
+  std::string prev = "X";
+  for (int i = 0; i < n; ++i) {
+    const std::string out = i + 1 == n ? "Y" : "h" + std::to_string(i);
+    AddTestNode(g, "TestRelu", {prev}, out);
+    if (i + 1 < n) AddFloatValue(g.mutable_value_info(), out, {1024});
+    prev = out;
+  }
+  return m;
+}
+
+std::unique_ptr<InferenceSession> Make(const onnx::ModelProto& m, SessionOptions so = {}) {
+  auto s = std::make_unique<InferenceSession>(so);
+  std::string bytes;
+  m.SerializeToString(&bytes);
+  s->Load(bytes.data(), bytes.size());
+  s->Initialize();
+  return s;
+}
+
+TEST(PlannerTest, IntermediateBuffersAreReused) {
+  auto s = Make(Chain(10));
+  // 9 intermediates of 4 KB, but at most two are alive at once.
+  EXPECT_EQ(s->PlannedPeakBytes(), 2u * 4096u);
+  RunOptions ro;
+  std::vector<float> x(1024);
+  for (int i = 0; i < 1024; ++i) x[i] = static_cast<float>(i % 7) - 3.f;
+  auto out = s->Run(ro, {"X"}, {OrtValue(Tensor::FromVector<float>(x, {1024}))}, {"Y"});
+  for (int i = 0; i < 1024; ++i) ASSERT_EQ(out[0].Get().Data<float>()[i], std::max(0.f, x[i]));
+}
+
+TEST(PlannerTest, BranchesKeepBuffersApartWhileAlive) {
+  // a = relu(X); b = relu(X); c = a + b: a and b are alive together and must not share memory.
+  onnx::ModelProto m = MakeTestModel();
+  auto& g = *m.mutable_graph();
+  AddFloatValue(g.mutable_input(), "X", {16});
+  AddFloatValue(g.mutable_output(), "Y", {16});
+  AddTestNode(g, "TestRelu", {"X"}, "a");
+  AddTestNode(g, "TestMul", {"X", "X"}, "b");
+  AddTestNode(g, "TestAdd", {"a", "b"}, "Y");
+  AddFloatValue(g.mutable_value_info(), "a", {16});
+  AddFloatValue(g.mutable_value_info(), "b", {16});
+  auto s = Make(m);
+  EXPECT_EQ(s->PlannedPeakBytes(), 2u * 64u);
+  RunOptions ro;
+  auto out = s->Run(ro, {"X"}, {OrtValue(Tensor::FromVector<float>(std::vector<float>(16, -2.f), {16}))}, {"Y"});
+  EXPECT_FLOAT_EQ(out[0].Get().Data<float>()[5], 4.f);
+}
+
+TEST(PlannerTest, MemPatternOffPlansNothing) {
+  SessionOptions so;
+  so.enable_mem_pattern = false;
+  auto s = Make(Chain(4), so);
+  EXPECT_EQ(s->PlannedPeakBytes(), 0u);
+}
+
+TEST(PlannerTest, ParallelPlanHasSeveralStreamsAndSameResult) {
+  onnx::ModelProto m = MakeTestModel();
+  auto& g = *m.mutable_graph();
+  AddFloatValue(g.mutable_input(), "X", {64});
+  AddFloatValue(g.mutable_output(), "Y", {64});
+  for (int b = 0; b < 4; ++b) AddTestNode(g, "TestRelu", {"X"}, "r" + std::to_string(b));
+  AddTestNode(g, "TestAdd", {"r0", "r1"}, "s0");
+  AddTestNode(g, "TestAdd", {"r2", "r3"}, "s1");
+  AddTestNode(g, "TestAdd", {"s0", "s1"}, "Y");
+  SessionOptions so;
+  so.execution_mode = ExecutionMode::kParallel;
+  so.inter_op_num_threads = 2;
+  auto s = Make(m, so);
+  RunOptions ro;
+  for (int r = 0; r < 20; ++r) {
+    auto out = s->Run(ro, {"X"}, {OrtValue(Tensor::FromVector<float>(std::vector<float>(64, 1.5f), {64}))}, {"Y"});
+    ASSERT_FLOAT_EQ(out[0].Get().Data<float>()[63], 6.f);
+  }
+}
+
+TEST(SessionTest, InputErrorsNameTheInput) {
+  auto s = Make(Chain(2));
+  RunOptions ro;
+  auto expect_error = [&](const std::vector<std::string>& names, const std::vector<OrtValue>& values, const std::string& text) {
+    try {
+      s->Run(ro, names, values, {"Y"});
+      ADD_FAILURE() << "no error; expected " << text;
+    } catch (const OrtliteError& e) {
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+      EXPECT_EQ(e.Code(), ErrorCode::kInvalidArgument);
+    }
+  };
+  expect_error({"Q"}, {OrtValue(Tensor::FromVector<float>(std::vector<float>(1024), {1024}))}, "Invalid input name: Q");
+  expect_error({"X"}, {OrtValue(Tensor::FromVector<double>(std::vector<double>(1024), {1024}))}, "Unexpected input data type");
+  expect_error({"X"}, {OrtValue(Tensor::FromVector<float>(std::vector<float>(8), {8}))}, "Got invalid dimensions for input: X");
+  expect_error({"X"}, {OrtValue(Tensor::FromVector<float>(std::vector<float>(8), {2, 4}))}, "Invalid rank for input: X");
+  expect_error({}, {}, "Missing Input: X");
+  try {
+    s->Run(ro, {"X"}, {OrtValue(Tensor::FromVector<float>(std::vector<float>(1024), {1024}))}, {"nope"});
+    ADD_FAILURE();
+  } catch (const OrtliteError& e) {
+    EXPECT_NE(std::string(e.what()).find("Invalid Output Name"), std::string::npos);
+  }
+}
+
+TEST(SessionTest, ConcurrentRunsAreSafe) {
+  auto s = Make(Chain(6));
+  std::vector<std::thread> threads;
+  std::atomic<int> bad{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      RunOptions ro;
+      for (int r = 0; r < 50; ++r) {
+        std::vector<float> x(1024, static_cast<float>(t + r) - 10.f);
+        auto out = s->Run(ro, {"X"}, {OrtValue(Tensor::FromVector<float>(x, {1024}))}, {"Y"});
+        if (out[0].Get().Data<float>()[100] != std::max(0.f, x[0])) ++bad;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
+TEST(SessionTest, TerminateStopsTheRun) {
+  auto s = Make(Chain(3));
+  RunOptions ro;
+  ro.terminate = true;
+  try {
+    s->Run(ro, {"X"}, {OrtValue(Tensor::FromVector<float>(std::vector<float>(1024), {1024}))}, {"Y"});
+    FAIL();
+  } catch (const OrtliteError& e) {
+    EXPECT_NE(std::string(e.what()).find("terminate"), std::string::npos);
+  }
+}
+
+// ---- registry -------------------------------------------------------------------------------
+
+class Dummy final : public OpKernel {
+ public:
+  using OpKernel::OpKernel;
+  void Compute(OpKernelContext&) const override {}
+};
+
+std::unique_ptr<Model> AbsModel(int opset, int elem_type) {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(opset);
+  auto& g = *m.mutable_graph();
+  auto* in = g.add_input();
+  in->set_name("X");
+  in->mutable_type()->mutable_tensor_type()->set_elem_type(elem_type);
+  auto* out = g.add_output();
+  out->set_name("Y");
+  auto* n = g.add_node();
+  n->set_op_type("Abs");
+  n->add_input("X");
+  n->add_output("Y");
+  std::string bytes;
+  m.SerializeToString(&bytes);
+  return Model::LoadFromBytes(bytes.data(), bytes.size());
+}
+
+TEST(KernelRegistryTest, SelectsByVersionAndType) {
+  KernelRegistry reg;
+  auto create = [](const OpKernelInfo& info) -> std::unique_ptr<OpKernel> { return std::make_unique<Dummy>(info); };
+  reg.Register(KernelDefBuilder().TypeConstraint("T", {DataType::kFloat}).Build("Abs", "", 6, 12, "cpu"), create);
+  reg.Register(KernelDefBuilder().TypeConstraint("T", {DataType::kDouble}).Build("Abs", "", 13, INT_MAX, "cpu"), create);
+  reg.Register(KernelDefBuilder().TypeConstraint("T", {DataType::kInt32}).Build("Abs", "", 13, INT_MAX, "cpu"), create);
+
+  auto node_of = [](Model& m) -> const Node& { return *m.MainGraph().Nodes()[0]; };
+  auto m12f = AbsModel(12, onnx::TensorProto::FLOAT);
+  const KernelCreateInfo* k = reg.TryFind(node_of(*m12f));
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->def.end_version, 12);
+
+  auto m14d = AbsModel(14, onnx::TensorProto::DOUBLE);  // Abs-13 schema
+  EXPECT_EQ(node_of(*m14d).SinceVersion(), 13);
+  k = reg.TryFind(node_of(*m14d));
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->def.type_constraints.at("T")[0], DataType::kDouble);
+
+  auto m14i = AbsModel(14, onnx::TensorProto::INT32);
+  k = reg.TryFind(node_of(*m14i));
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->def.type_constraints.at("T")[0], DataType::kInt32);
+
+  std::string why;
+  auto m13f = AbsModel(13, onnx::TensorProto::FLOAT);
+  EXPECT_EQ(reg.TryFind(node_of(*m13f), &why), nullptr);
+  EXPECT_NE(why.find("T=float"), std::string::npos) << why;
+
+  auto m1 = AbsModel(1, onnx::TensorProto::FLOAT);
+  EXPECT_EQ(reg.TryFind(node_of(*m1), &why), nullptr);
+  EXPECT_NE(why.find("opset version 1"), std::string::npos) << why;
+}
+
+TEST(GraphTest, TopologicalOrderAndViewer) {
+  // Nodes listed out of order in the file.
+  onnx::ModelProto m = MakeTestModel();
+  auto& g = *m.mutable_graph();
+  AddFloatValue(g.mutable_input(), "X", {2});
+  AddFloatValue(g.mutable_output(), "Y", {2});
+  AddTestNode(g, "TestAdd", {"b", "a"}, "Y");
+  AddTestNode(g, "TestRelu", {"a"}, "b");
+  AddTestNode(g, "TestRelu", {"X"}, "a");
+  std::string bytes;
+  m.SerializeToString(&bytes);
+  auto model = Model::LoadFromBytes(bytes.data(), bytes.size());
+  const Graph& graph = model->MainGraph();
+  const auto& order = graph.TopologicalOrder();
+  ASSERT_EQ(order.size(), 3u);
+  EXPECT_EQ(graph.GetNode(order[0])->OutputDefs()[0]->Name(), "a");
+  EXPECT_EQ(graph.GetNode(order[2])->OutputDefs()[0]->Name(), "Y");
+  EXPECT_EQ(graph.GetConsumerNodes("a").size(), 2u);
+  EXPECT_EQ(graph.GetProducerNode("b")->OpType(), "TestRelu");
+
+  std::unordered_set<NodeIndex> only{order[0], order[2]};
+  GraphViewer viewer(graph, &only);
+  EXPECT_EQ(viewer.NumberOfNodes(), 2);
+  EXPECT_EQ(viewer.GetNode(order[1]), nullptr);
+  EXPECT_EQ(viewer.GetConsumerNodes("a").size(), 1u);
+
+  // A cycle is an error naming a node on it.
+  onnx::ModelProto cyc = MakeTestModel();
+  auto& cg = *cyc.mutable_graph();
+  AddFloatValue(cg.mutable_input(), "X", {2});
+  AddFloatValue(cg.mutable_output(), "Y", {2});
+  AddTestNode(cg, "TestAdd", {"X", "q"}, "p");
+  AddTestNode(cg, "TestRelu", {"p"}, "q");
+  AddTestNode(cg, "TestRelu", {"q"}, "Y");
+  cyc.SerializeToString(&bytes);
+  try {
+    Model::LoadFromBytes(bytes.data(), bytes.size());
+    FAIL();
+  } catch (const OrtliteError& e) {
+    EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace test
+}  // namespace ortlite
