@@ -78,8 +78,15 @@ class IExecutionProvider {
 
 class CpuExecutionProvider : public IExecutionProvider {
  public:
-  CpuExecutionProvider() : IExecutionProvider(kCpuExecutionProvider, OrtDevice{}) {}
-  const KernelRegistry* GetKernelRegistry() const override { return &CpuKernelRegistry(); }
+  // `custom_kernels` (optional): a registry searched before the built-in kernels (custom ops).
+  explicit CpuExecutionProvider(std::shared_ptr<KernelRegistry> custom_kernels = nullptr)
+      : IExecutionProvider(kCpuExecutionProvider, OrtDevice{}), custom_(std::move(custom_kernels)) {}
+  const KernelRegistry* GetKernelRegistry() const override {
+    return custom_ ? custom_.get() : &CpuKernelRegistry();
+  }
+
+ private:
+  std::shared_ptr<KernelRegistry> custom_;
 };
 
 }  // namespace ortlite

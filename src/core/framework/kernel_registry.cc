@@ -47,11 +47,12 @@ void KernelRegistry::Register(KernelDef def, KernelCreateFn create) {
 }
 
 bool KernelRegistry::HasOp(const std::string& domain, const std::string& op_type) const {
-  return by_op_.count(Key(domain, op_type)) > 0;
+  return by_op_.count(Key(domain, op_type)) > 0 || (fallback_ && fallback_->HasOp(domain, op_type));
 }
 
 const KernelCreateInfo* KernelRegistry::TryFind(const Node& node, std::string* why_not) const {
   auto it = by_op_.find(Key(node.Domain(), node.OpType()));
+  if (it == by_op_.end() && fallback_) return fallback_->TryFind(node, why_not);
   if (it == by_op_.end()) {
     if (why_not) *why_not = MakeString("no kernel for op '", node.OpType(), "'", node.Domain().empty() ? "" : " in domain '" + node.Domain() + "'");
     return nullptr;
@@ -76,6 +77,9 @@ const KernelCreateInfo* KernelRegistry::TryFind(const Node& node, std::string* w
       }
     }
     if (types_ok) return &info;
+  }
+  if (fallback_) {
+    if (const KernelCreateInfo* k = fallback_->TryFind(node, nullptr)) return k;
   }
   if (why_not) {
     *why_not = version_matched ? reason + " (op " + node.OpType() + ", opset " + std::to_string(version) + ")"

@@ -87,6 +87,9 @@ struct KernelCreateInfo {
 
 class KernelRegistry {
  public:
+  KernelRegistry() = default;
+  // A registry consulted after this one (custom-op registries fall back to the CPU kernels).
+  explicit KernelRegistry(const KernelRegistry* fallback) : fallback_(fallback) {}
   void Register(KernelDef def, KernelCreateFn create);
   // The first registration matching node's domain, op type, since-version and input/output
   // element types; nullptr with `why_not` set (if given) to the reason otherwise.
@@ -97,6 +100,7 @@ class KernelRegistry {
 
  private:
   std::unordered_map<std::string, std::vector<KernelCreateInfo>> by_op_;  // key: domain + ':' + op
+  const KernelRegistry* fallback_ = nullptr;
 };
 
 // The registry the CPU provider's kernels register into at static-initialisation time.

@@ -127,7 +127,7 @@ void InferenceSession::Initialize() {
 
   bool has_cpu = false;
   for (const auto& p : providers_) has_cpu |= p->Type() == kCpuExecutionProvider;
-  if (!has_cpu) providers_.push_back(std::make_shared<CpuExecutionProvider>());
+  if (!has_cpu) providers_.push_back(std::make_shared<CpuExecutionProvider>(options_.custom_kernels));
   std::vector<IExecutionProvider*> eps;
   IExecutionProvider* cpu = nullptr;
   for (const auto& p : providers_) {
@@ -140,13 +140,21 @@ void InferenceSession::Initialize() {
     for (const auto& [attr, sub] : n->Subgraphs()) AssignSubgraphsToCpu(*n->GetMutableSubgraph(attr), *cpu);
   partition_report_ = partitioner.Report();
 
-  const int intra = options_.intra_op_num_threads > 0 ? options_.intra_op_num_threads : DefaultThreadCount();
-  intra_pool_ = std::make_unique<ThreadPool>(intra);
   const bool parallel = options_.execution_mode == ExecutionMode::kParallel;
+  if (options_.use_per_session_threads || !options_.shared_intra_op_pool) {
+    const int intra = options_.intra_op_num_threads > 0 ? options_.intra_op_num_threads : DefaultThreadCount();
+    intra_pool_ = std::make_shared<ThreadPool>(intra);
+  } else {
+    intra_pool_ = options_.shared_intra_op_pool;
+  }
   if (parallel) {
-    const int inter = options_.inter_op_num_threads > 0 ? options_.inter_op_num_threads : DefaultThreadCount();
-    const bool spin = options_.GetConfigEntry("session.inter_op.allow_spinning", "1") != "0";
-    inter_pool_ = std::make_unique<InterOpPool>(inter, spin);
+    if (!options_.use_per_session_threads && options_.shared_inter_op_pool) {
+      inter_pool_ = options_.shared_inter_op_pool;
+    } else {
+      const int inter = options_.inter_op_num_threads > 0 ? options_.inter_op_num_threads : DefaultThreadCount();
+      const bool spin = options_.GetConfigEntry("session.inter_op.allow_spinning", "1") != "0";
+      inter_pool_ = std::make_shared<InterOpPool>(inter, spin);
+    }
   }
   SessionStateConfig config;
   config.log_id = options_.log_id;

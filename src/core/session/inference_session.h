@@ -64,8 +64,8 @@ class InferenceSession {
   std::unique_ptr<Model> model_;
   std::vector<std::shared_ptr<IExecutionProvider>> providers_;
   CompiledFunctions compiled_;
-  std::unique_ptr<ThreadPool> intra_pool_;
-  std::unique_ptr<InterOpPool> inter_pool_;
+  std::shared_ptr<ThreadPool> intra_pool_;
+  std::shared_ptr<InterOpPool> inter_pool_;
   std::unique_ptr<SessionState> state_;
   std::vector<std::string> partition_report_;
   std::vector<std::string> applied_transformers_;

@@ -9,6 +9,9 @@
 namespace ortlite {
 
 class IExecutionProvider;
+class ThreadPool;
+class InterOpPool;
+class KernelRegistry;
 
 enum class ExecutionMode : int { kSequential = 0, kParallel = 1 };
 
@@ -31,6 +34,11 @@ struct SessionOptions {
   std::map<std::string, std::string> config_entries;
   std::vector<std::pair<std::string, int64_t>> free_dimension_overrides_by_denotation;
   std::vector<std::pair<std::string, int64_t>> free_dimension_overrides_by_name;
+  // Process-wide pools (an Env with global thread pools and DisablePerSessionThreads).
+  std::shared_ptr<ThreadPool> shared_intra_op_pool;
+  std::shared_ptr<InterOpPool> shared_inter_op_pool;
+  // Kernels of custom-op domains, searched before the built-in CPU kernels.
+  std::shared_ptr<KernelRegistry> custom_kernels;
 
   std::string GetConfigEntry(const std::string& key, const std::string& default_value = "") const {
     auto it = config_entries.find(key);

@@ -1,0 +1,44 @@
+// Small helpers shared by the neural-network kernels: float staging of 16-bit tensors and
+// GEMM overloads by element type.
+#pragma once
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "core/framework/tensor.h"
+#include "providers/cpu/math/gemm.h"
+
+namespace ortlite {
+namespace nn {
+
+template <typename T>
+constexpr bool kIs16BitFloat = std::is_same_v<T, MLFloat16> || std::is_same_v<T, BFloat16>;
+
+// The type a kernel computes in for element type T: double stays double, everything else float.
+template <typename T>
+using ComputeType = std::conditional_t<std::is_same_v<T, double>, double, float>;
+
+// The values of a float-like tensor (float, double, float16, bfloat16) converted to C.
+template <typename C>
+std::vector<C> ToComputeVector(const Tensor& t) {
+  std::vector<C> out(static_cast<size_t>(t.NumElements()));
+  VisitType<FloatTypes>(t.GetElementType(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* src = t.Data<T>();
+    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<C>(ToCompute(src[i]));
+  });
+  return out;
+}
+
+// Element-type-overloaded GEMM so templated kernels can call one name.
+inline void GemmFp(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                   int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ThreadPool* pool) {
+  Sgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, pool);
+}
+inline void GemmFp(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, double alpha, const double* A,
+                   int64_t lda, const double* B, int64_t ldb, double beta, double* C, int64_t ldc, ThreadPool* pool) {
+  Dgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, pool);
+}
+
+}  // namespace nn
+}  // namespace ortlite

@@ -1,0 +1,85 @@
+// Window geometry shared by Conv, ConvTranspose and the pooling operators: the kernel_shape,
+// strides, dilations, pads, auto_pad and ceil_mode attributes, resolved against an input shape.
+//
+// Kernels work on up to three spatial dimensions. Lower ranks are promoted to 3-D by prepending
+// dimensions of size 1 (kernel 1, stride 1, no padding), which keeps the innermost dimension
+// innermost and lets one loop nest serve 1-D, 2-D and 3-D.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/framework/op_kernel.h"
+
+namespace ortlite {
+namespace nn {
+
+enum class AutoPad { kNotSet, kSameUpper, kSameLower, kValid };
+
+AutoPad ParseAutoPad(const std::string& value);
+
+constexpr size_t kMaxSpatialRank = 3;
+
+// A window operation over three spatial dimensions (index 0 outermost).
+struct Geometry3D {
+  int64_t in[3] = {1, 1, 1};
+  int64_t out[3] = {1, 1, 1};
+  int64_t kernel[3] = {1, 1, 1};
+  int64_t stride[3] = {1, 1, 1};
+  int64_t dilation[3] = {1, 1, 1};
+  int64_t pad_begin[3] = {0, 0, 0};
+  int64_t pad_end[3] = {0, 0, 0};
+
+  int64_t InSize() const { return in[0] * in[1] * in[2]; }
+  int64_t OutSize() const { return out[0] * out[1] * out[2]; }
+  int64_t KernelSize() const { return kernel[0] * kernel[1] * kernel[2]; }
+};
+
+class SpatialAttributes {
+ public:
+  // Reads kernel_shape, strides, dilations, pads, auto_pad and ceil_mode if present.
+  explicit SpatialAttributes(const OpKernelInfo& info);
+
+  // Resolves a forward window op (Conv, pools) for the input's spatial dims. `kernel` overrides
+  // the kernel_shape attribute when non-empty (Conv takes it from W). Throws on inconsistent
+  // attributes or an input smaller than the window.
+  Geometry3D ResolveForward(const std::vector<int64_t>& in_spatial, const std::vector<int64_t>& kernel) const;
+
+  // The spatial output dims of a resolved geometry for a rank-`spatial_rank` op.
+  static std::vector<int64_t> OutputSpatial(const Geometry3D& g, size_t spatial_rank);
+
+  const std::vector<int64_t>& KernelShape() const { return kernel_shape_; }
+  const std::vector<int64_t>& Strides() const { return strides_; }
+  const std::vector<int64_t>& Dilations() const { return dilations_; }
+  const std::vector<int64_t>& Pads() const { return pads_; }
+  AutoPad GetAutoPad() const { return auto_pad_; }
+  bool CeilMode() const { return ceil_mode_; }
+
+  // Checks the attribute lengths against `rank` spatial dims and fills defaults; returns the
+  // strides/dilations/pads to use (pads as begin..., end...).
+  void Normalize(size_t rank, std::vector<int64_t>& strides, std::vector<int64_t>& dilations,
+                 std::vector<int64_t>& pads) const;
+
+ private:
+  std::vector<int64_t> kernel_shape_, strides_, dilations_, pads_;
+  AutoPad auto_pad_ = AutoPad::kNotSet;
+  bool ceil_mode_ = false;
+};
+
+// Copies the window of every output position in [row_begin, row_end) output rows (a row being
+// the out[2] positions of one (od, oh) pair) for every (channel, kernel offset) into `col`:
+// col[(c * kernel_size + k) * cols + (row - row_begin) * out[2] + ow], zero where the window
+// reaches into the padding. `x` holds `channels` planes of g.InSize() elements.
+template <typename T>
+void Im2Col(const T* x, int64_t channels, const Geometry3D& g, int64_t row_begin, int64_t row_end, T* col,
+            ThreadPool* pool);
+
+// The adjoint of Im2Col for the same band of output rows: adds each col entry into the input
+// position it would have been read from (entries that fall in the padding are dropped). Used by
+// ConvTranspose, whose output image is the "input" of this geometry.
+template <typename T>
+void Col2ImAdd(const T* col, int64_t channels, const Geometry3D& g, int64_t row_begin, int64_t row_end, T* x,
+               ThreadPool* pool);
+
+}  // namespace nn
+}  // namespace ortlite
