@@ -187,5 +187,34 @@ TEST(QLinearConvTest, WeightScaleLengthMismatchFails) {
   t.RunExpectFailure("w_scale");
 }
 
+TEST(ConvIntegerTest, LargerImageAcrossTiles) {
+  // 20x20 outputs per channel and 5 output channels leave partial tiles in the integer product.
+  const int64_t C = 3, M = 5, S = 20;
+  std::vector<uint8_t> x(C * S * S), w(M * C * 9);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<uint8_t>((i * 29 + 7) % 256);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<uint8_t>((i * 53 + 1) % 256);
+  const int32_t x_zp = 100, w_zp = 128;
+  std::vector<int32_t> y(M * S * S, 0);
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t oy = 0; oy < S; ++oy)
+      for (int64_t ox = 0; ox < S; ++ox)
+        for (int64_t c = 0; c < C; ++c)
+          for (int64_t ky = 0; ky < 3; ++ky)
+            for (int64_t kx = 0; kx < 3; ++kx) {
+              const int64_t iy = oy + ky - 1, ix = ox + kx - 1;
+              if (iy < 0 || iy >= S || ix < 0 || ix >= S) continue;
+              y[(m * S + oy) * S + ox] +=
+                  (x[(c * S + iy) * S + ix] - x_zp) * (w[((m * C + c) * 3 + ky) * 3 + kx] - w_zp);
+            }
+  OpTester t("ConvInteger", 10);
+  t.AddAttribute("pads", std::vector<int64_t>{1, 1, 1, 1});
+  t.AddInput<uint8_t>("x", {1, C, S, S}, x);
+  t.AddInput<uint8_t>("w", {M, C, 3, 3}, w);
+  t.AddInput<uint8_t>("x_zero_point", {}, {static_cast<uint8_t>(x_zp)});
+  t.AddInput<uint8_t>("w_zero_point", {}, {static_cast<uint8_t>(w_zp)});
+  t.AddOutput<int32_t>("y", {1, M, S, S}, y);
+  t.Run();
+}
+
 }  // namespace test
 }  // namespace ortlite

@@ -161,5 +161,27 @@ TEST(QLinearMatMulTest, NonScalarOutputScaleFails) {
   t.RunExpectFailure("y_scale");
 }
 
+TEST(MatMulIntegerTest, OddSizesAcrossTiles) {
+  // Sizes that leave partial row and column tiles in the integer product.
+  const int64_t M = 5, K = 7, N = 300;
+  std::vector<uint8_t> a(M * K);
+  std::vector<int8_t> b(K * N), b_zp(N);
+  for (int64_t i = 0; i < M * K; ++i) a[i] = static_cast<uint8_t>((i * 37 + 11) % 256);
+  for (int64_t i = 0; i < K * N; ++i) b[i] = static_cast<int8_t>((i * 13) % 256 - 128);
+  for (int64_t n = 0; n < N; ++n) b_zp[n] = static_cast<int8_t>(n % 5 - 2);
+  const int32_t a_zp = 3;
+  std::vector<int32_t> y(M * N, 0);
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t k = 0; k < K; ++k) y[m * N + n] += (a[m * K + k] - a_zp) * (b[k * N + n] - b_zp[n]);
+  OpTester t("MatMulInteger", 10);
+  t.AddInput<uint8_t>("A", {M, K}, a);
+  t.AddInput<int8_t>("B", {K, N}, b);
+  t.AddInput<uint8_t>("a_zero_point", {}, {static_cast<uint8_t>(a_zp)});
+  t.AddInput<int8_t>("b_zero_point", {N}, b_zp);
+  t.AddOutput<int32_t>("Y", {M, N}, y);
+  t.Run();
+}
+
 }  // namespace test
 }  // namespace ortlite

@@ -7,6 +7,15 @@
 
 namespace ortlite {
 namespace test {
+namespace {
+
+std::vector<MLFloat16> ToHalf(const std::vector<float>& v) {
+  std::vector<MLFloat16> out;
+  for (float f : v) out.emplace_back(f);
+  return out;
+}
+
+}  // namespace
 
 TEST(LstmTest, ForwardAllInputs) {
   OpTester t("LSTM", 14);
@@ -132,6 +141,24 @@ TEST(LstmTest, BatchMajorInputForgetOnlyYh) {
   t.AddMissingOutput();
   t.AddOutput<float>("Y_h", {2, 1, 3}, {-0.028716162f, 0.10368776f, 0.08350983f, 0.06525755f, -0.07080385f, 0.11813519f});
   t.SetTolerance(0.0001, 1e-05);
+  t.Run();
+}
+
+TEST(LstmTest, Float16BatchMajor) {
+  OpTester t("LSTM", 14);
+  t.AddAttribute("hidden_size", int64_t{2});
+  t.AddAttribute("layout", int64_t{1});
+  t.AddInput<MLFloat16>("X", {2, 2, 2}, ToHalf({-0.4099121f, 0.05999756f, 0.5698242f, 0.3100586f, -0.6201172f, -0.8598633f, 0.2800293f, 0.15002441f}));
+  t.AddInput<MLFloat16>("W", {1, 8, 2}, ToHalf({-0.9199219f, -0.2800293f, 0.8901367f, -0.8798828f, 0.72998047f, 0.75f, -0.89990234f, 0.30004883f, 0.099975586f, 0.19995117f, -0.02999878f, -0.42993164f, -0.39990234f, 0.11999512f, -0.20996094f, 0.5800781f}));
+  t.AddInput<MLFloat16>("R", {1, 8, 2}, ToHalf({-0.16003418f, -0.70996094f, -0.7001953f, -0.8901367f, 0.4399414f, -0.41992188f, -0.60009766f, 0.66015625f, 0.14001465f, -0.83984375f, 0.090026855f, -0.6801758f, 0.35009766f, -0.7597656f, -0.10998535f, 0.77978516f}));
+  t.AddInput<MLFloat16>("B", {1, 16}, ToHalf({0.58984375f, -0.8598633f, 0.9199219f, 0.32006836f, 0.4399414f, 0.48999023f, 0.77978516f, -0.72998047f, 0.5498047f, 0.6801758f, 0.66015625f, -0.9399414f, -0.2199707f, -0.13000488f, 0.040008545f, -0.010002136f}));
+  t.AddMissingInput();
+  t.AddMissingInput();
+  t.AddInput<MLFloat16>("initial_c", {2, 1, 2}, ToHalf({-0.7402344f, 0.97021484f, -0.8701172f, 0.16003418f}));
+  t.AddOutput<MLFloat16>("Y", {2, 2, 1, 2}, ToHalf({0.16667776f, 0.15759546f, 0.36288542f, -0.009436257f, 0.1347155f, -0.12184726f, 0.49212226f, -0.12685579f}));
+  t.AddOutput<MLFloat16>("Y_h", {2, 1, 2}, ToHalf({0.36288542f, -0.009436257f, 0.49212226f, -0.12685579f}));
+  t.AddOutput<MLFloat16>("Y_c", {2, 1, 2}, ToHalf({0.42565393f, -0.036032166f, 0.6302578f, -0.50701916f}));
+  t.SetTolerance(0.01, 0.01);
   t.Run();
 }
 

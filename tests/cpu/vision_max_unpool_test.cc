@@ -17,15 +17,27 @@ TEST(VisionMaxUnpoolTest, WithoutOutputShape) {
   }
 }
 
-TEST(VisionMaxUnpoolTest, OutputShapeIndicesAddressTheOutput) {
-  // MaxPool(k=2, s=2) of a 5x5 map picks (1,1), (1,3), (3,1), (3,3): offsets 6, 8, 16, 18.
+TEST(VisionMaxUnpoolTest, OutputShapePadsTheUnpooledTensor) {
+  // Indices address the 4x4 unpooled map; output_shape 5x5 pads it at the bottom and right
+  // (the ONNX backend data's semantics).
   OpTester t("MaxUnpool", 11);
   t.AddAttribute("kernel_shape", std::vector<int64_t>{2, 2});
   t.AddAttribute("strides", std::vector<int64_t>{2, 2});
   t.AddInput<float>("X", {1, 1, 2, 2}, {5, 6, 7, 8});
-  t.AddInput<int64_t>("I", {1, 1, 2, 2}, {6, 8, 16, 18});
+  t.AddInput<int64_t>("I", {1, 1, 2, 2}, {5, 7, 13, 15});
   t.AddInput<int64_t>("output_shape", {4}, {1, 1, 5, 5});
   t.AddOutput<float>("Y", {1, 1, 5, 5}, {0, 0, 0, 0, 0, 0, 5, 0, 6, 0, 0, 0, 0, 0, 0, 0, 7, 0, 8, 0, 0, 0, 0, 0, 0});
+  t.Run();
+}
+
+TEST(VisionMaxUnpoolTest, OutputShapeSmallerCrops) {
+  OpTester t("MaxUnpool", 11);
+  t.AddAttribute("kernel_shape", std::vector<int64_t>{2, 2});
+  t.AddAttribute("strides", std::vector<int64_t>{2, 2});
+  t.AddInput<float>("X", {1, 1, 2, 2}, {5, 6, 7, 8});
+  t.AddInput<int64_t>("I", {1, 1, 2, 2}, {5, 7, 13, 15});
+  t.AddInput<int64_t>("output_shape", {4}, {1, 1, 3, 3});
+  t.AddOutput<float>("Y", {1, 1, 3, 3}, {0, 0, 0, 0, 5, 0, 0, 0, 0});
   t.Run();
 }
 

@@ -295,7 +295,12 @@ void Graph::LoadFromProto(onnx::GraphProto& proto, const std::string& model_dir)
 void Graph::ResolveSchemas() {
   for (auto& n : nodes_) {
     if (!n || n->node_type_ == Node::Type::kFused) continue;
+    if (n->schema_ || n->since_version_ > 0) continue;
     const std::string& domain = n->domain_;
+    if (domain == "ortlite.internal") {  // the engine's own helper ops have one version
+      n->since_version_ = 1;
+      continue;
+    }
     auto it = opset_imports_.find(domain);
     if (it == opset_imports_.end() && domain.empty()) it = opset_imports_.find("ai.onnx");
     const int opset = it == opset_imports_.end() ? -1 : it->second;

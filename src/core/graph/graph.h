@@ -166,11 +166,13 @@ class Graph {
   // Values read by this graph (or its nested subgraphs) that come from an enclosing scope.
   std::vector<std::string> OuterScopeValueNames() const;
 
+  // Looks up schemas (and since-versions) for nodes that have none yet, e.g. nodes added by passes.
+  void ResolveSchemas();
+
   std::string GenerateNodeArgName(const std::string& base);
   std::string GenerateNodeName(const std::string& base);
 
  private:
-  void ResolveSchemas();
   void ComputeImplicitInputs();
 
   std::string name_;

@@ -8,6 +8,7 @@
 
 #include "core/framework/logging.h"
 #include "core/framework/tensorprotoutils.h"
+#include "core/optimizer/gradient_expansion.h"
 #include "core/optimizer/graph_transformer.h"
 #include "core/plan/execution_frame.h"
 
@@ -109,6 +110,7 @@ void InferenceSession::Initialize() {
   if (options_.log_severity_level >= 0) SetDefaultLogSeverity(static_cast<Severity>(options_.log_severity_level));
   Graph& graph = model_->MainGraph();
   ApplyFreeDimensionOverrides();
+  ExpandGradients(graph);
 
   // TransformGraph: optimisations, then device assignment and copy insertion.
   TransformContext tctx{model_->ModelDir(), options_.log_id};

@@ -59,13 +59,18 @@ class FoldKernel final : public OpKernel {
         [&](auto tag) {
           using T = typename decltype(tag)::type;
           using Acc = std::conditional_t<kIsHalf<T>, float, T>;
+          // The output doubles as the accumulator unless it shares memory with an input folded
+          // in after the first pass (which would be overwritten before it is read).
+          bool output_aliases_input = false;
+          for (int k = 2; k < n; ++k) output_aliases_input |= inputs[k]->DataRaw() == y->DataRaw();
           std::vector<Acc> scratch;
-          Acc* acc;
-          if constexpr (kIsHalf<T>) {
+          Acc* acc = nullptr;
+          if constexpr (!kIsHalf<T>) {
+            if (!output_aliases_input) acc = y->MutableData<T>();
+          }
+          if (acc == nullptr) {
             scratch.resize(static_cast<size_t>(total));
             acc = scratch.data();
-          } else {
-            acc = y->MutableData<T>();
           }
 
           if (n == 1) {
@@ -85,9 +90,9 @@ class FoldKernel final : public OpKernel {
             const Acc count = static_cast<Acc>(n);
             RunUnary(pool, total, static_cast<const Acc*>(acc), acc, kCheapCost, [count](Acc v) { return v / count; });
           }
-          if constexpr (kIsHalf<T>) {
+          if (!scratch.empty()) {
             RunUnary(pool, total, static_cast<const Acc*>(acc), y->MutableData<T>(), kCheapCost,
-                     [](Acc v) { return T(v); });
+                     [](Acc v) { return FromCompute<T>(v); });
           }
         },
         node().OpType().c_str());

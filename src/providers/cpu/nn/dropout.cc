@@ -3,6 +3,7 @@
 // for, a mask of all true (ones of T before opset 10). Opset 12+ with training_mode true and
 // ratio > 0: mask = uniform[0, 1) >= ratio, Y = X * mask / (1 - ratio); the `seed` attribute
 // makes the draw repeatable.
+#include <cstdint>
 #include <cstring>
 #include <random>
 
@@ -62,10 +63,15 @@ class Dropout final : public OpKernel {
       if (mask) FillMask(mask, nullptr);
       return;
     }
-    std::mt19937_64 rng(has_seed_ ? static_cast<uint64_t>(seed_) : std::random_device{}());
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    // MT19937 seeded with the 32-bit seed and 53-bit doubles built from two draws: the stream of
+    // numpy's RandomState, so a seeded mask matches one drawn with numpy.random.seed(seed).
+    std::mt19937 rng(has_seed_ ? static_cast<uint32_t>(seed_) : std::random_device{}());
     std::vector<bool> keep(static_cast<size_t>(X.NumElements()));
-    for (size_t i = 0; i < keep.size(); ++i) keep[i] = uniform(rng) >= ratio;
+    for (size_t i = 0; i < keep.size(); ++i) {
+      const uint32_t hi = rng() >> 5, lo = rng() >> 6;
+      const double u = (hi * 67108864.0 + lo) / 9007199254740992.0;
+      keep[i] = u >= ratio;
+    }
     // ratio == 1 drops everything; the scale would be infinite.
     const double scale = ratio < 1.0 ? 1.0 / (1.0 - ratio) : 0.0;
     VisitType<FloatTypes>(X.GetElementType(), [&](auto tag) {

@@ -122,10 +122,11 @@ struct ExtremeReducer {
     }
   }
   static void Update(State& s, In x) {
+    // Once s is NaN no comparison is true, so it stays NaN; written as a select to vectorise.
     if constexpr (std::is_floating_point_v<State>) {
-      if ((kMax ? x > s : x < s) || std::isnan(x)) s = std::isnan(s) ? s : x;
+      s = ((kMax ? x > s : x < s) || x != x) ? x : s;
     } else {
-      if (kMax ? x > s : x < s) s = x;
+      s = (kMax ? x > s : x < s) ? x : s;
     }
   }
   static void Merge(State& s, const State& o) { Update(s, o); }
@@ -170,7 +171,7 @@ inline typename R::In Load(const T& v) {
 // parallelism on long runs.
 template <typename R, typename T>
 void ReduceRun(const T* p, int64_t n, typename R::State& s) {
-  constexpr int kLanes = 4;
+  constexpr int kLanes = 16;
   if (n < 4 * kLanes) {
     for (int64_t i = 0; i < n; ++i) R::Update(s, Load<R>(p[i]));
     return;

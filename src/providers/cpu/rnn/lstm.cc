@@ -5,7 +5,8 @@
 //   Ct = ft . Ct-1 + it . ct
 //   ot = f(Xt*Wo^T + Ht-1*Ro^T + Po . Ct + Wbo + Rbo)
 //   Ht = ot . h(Ct)
-// clip bounds the gate pre-activations (after peepholes and biases).
+// clip bounds the gate pre-activations (after peepholes and biases). Ct is kept and passed to h
+// unclipped, as ONNX Runtime does, although the spec's wording could be read to clip it too.
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/rnn/rnn_helpers.h"
 

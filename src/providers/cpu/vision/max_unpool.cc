@@ -1,10 +1,10 @@
 // MaxUnpool (opsets 9, 11): scatters pooled values back to the positions MaxPool took them from;
 // every other output element is zero.
 //
-// The indices are linear offsets into the whole output tensor (N x C x D1 x ...), as MaxPool
-// produces them for its input. When output_shape is given the output takes that shape and the
-// indices address it directly, so MaxUnpool(MaxPool(X), Shape(X)) restores X's layout (the
-// behaviour of ONNX Runtime and PyTorch).
+// The indices are linear offsets into the unpooled tensor whose spatial dimensions follow from
+// kernel_shape, strides and pads. When output_shape is given, that unpooled tensor is placed at
+// the origin of an output of the requested shape (zero padding, or cropping where it is smaller):
+// the semantics of the ONNX backend test data (test_maxunpool_export_with_output_shape).
 #include <cstring>
 #include <vector>
 
@@ -40,7 +40,14 @@ class MaxUnpoolKernel final : public OpKernel {
                       xd.ToString());
     ORTLITE_CHECK_ARG(x.GetElementType() != DataType::kString, "MaxUnpool does not take string tensors");
 
-    std::vector<int64_t> out_dims(xd.GetDims());
+    std::vector<int64_t> unpooled(xd.GetDims());
+    for (size_t i = 0; i < rank; ++i) {
+      unpooled[i + 2] = (xd[i + 2] - 1) * strides_[i] - pads_[i] - pads_[i + rank] + kernel_shape_[i];
+      ORTLITE_CHECK_ARG(xd[i + 2] == 0 || unpooled[i + 2] > 0, "kernel_shape, strides and pads give a non-positive ",
+                        "output dimension ", unpooled[i + 2]);
+      if (xd[i + 2] == 0) unpooled[i + 2] = 0;
+    }
+    std::vector<int64_t> out_dims = unpooled;
     if (const Tensor* shape = ctx.Input(2)) {
       // The full shape; a spatial-only shape is accepted too, keeping N and C of X.
       const int64_t n = shape->NumElements();
@@ -52,13 +59,6 @@ class MaxUnpoolKernel final : public OpKernel {
       ORTLITE_CHECK_ARG(out_dims[0] == xd[0] && out_dims[1] == xd[1],
                         "output_shape must keep the batch and channel dimensions of X");
       for (int64_t d : out_dims) ORTLITE_CHECK_ARG(d >= 0, "output_shape values must be non-negative");
-    } else {
-      for (size_t i = 0; i < rank; ++i) {
-        out_dims[i + 2] = (xd[i + 2] - 1) * strides_[i] - pads_[i] - pads_[i + rank] + kernel_shape_[i];
-        ORTLITE_CHECK_ARG(xd[i + 2] == 0 || out_dims[i + 2] > 0, "kernel_shape, strides and pads give a non-positive ",
-                          "output dimension ", out_dims[i + 2]);
-        if (xd[i + 2] == 0) out_dims[i + 2] = 0;
-      }
     }
 
     Tensor* y = ctx.Output(0, TensorShape(out_dims));
@@ -68,13 +68,27 @@ class MaxUnpoolKernel final : public OpKernel {
     // All-zero bytes are zero for every numeric type and for bool.
     if (total > 0) std::memset(out, 0, static_cast<size_t>(total) * elem);
 
+    const int64_t unpooled_total = TensorShape(unpooled).Size();
     const int64_t n = x.NumElements();
     const int64_t* idx = indices.Data<int64_t>();
     const auto* in = static_cast<const char*>(x.DataRaw());
     for (int64_t i = 0; i < n; ++i) {
-      ORTLITE_CHECK_ARG(idx[i] >= 0 && idx[i] < total, "index ", idx[i], " at position ", i,
-                        " is outside the output of ", total, " elements");
-      std::memcpy(out + idx[i] * elem, in + i * elem, elem);
+      ORTLITE_CHECK_ARG(idx[i] >= 0 && idx[i] < unpooled_total, "index ", idx[i], " at position ", i,
+                        " is outside the unpooled tensor of ", unpooled_total, " elements");
+      // Coordinates in the unpooled tensor, then the same coordinates in the output.
+      int64_t rem = idx[i], offset = 0, stride = 1;
+      bool inside = true;
+      std::vector<int64_t> coord(rank + 2);
+      for (size_t d = rank + 2; d-- > 0;) {
+        coord[d] = rem % unpooled[d];
+        rem /= unpooled[d];
+      }
+      for (size_t d = rank + 2; d-- > 0;) {
+        if (coord[d] >= out_dims[d]) inside = false;
+        offset += coord[d] * stride;
+        stride *= out_dims[d];
+      }
+      if (inside) std::memcpy(out + offset * elem, in + i * elem, elem);
     }
   }
 

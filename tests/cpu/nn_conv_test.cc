@@ -1,0 +1,444 @@
+// Conv and ConvTranspose against naive direct-loop references over random data: 1-D/2-D/3-D,
+// groups, depthwise, pointwise, dilations, strides, asymmetric and automatic padding, banded
+// im2col, output_padding/output_shape, every float type, empty batches and bad inputs.
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "util/op_tester.h"
+
+namespace ortlite {
+namespace test {
+namespace {
+
+int64_t Count(const std::vector<int64_t>& d) {
+  int64_t n = 1;
+  for (int64_t v : d) n *= v;
+  return n;
+}
+
+std::vector<float> RandomValues(int64_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (auto& x : v) x = dist(rng);
+  return v;
+}
+
+struct ConvSpec {
+  std::vector<int64_t> x_dims;  // N, C, spatial...
+  int64_t out_channels = 1;
+  std::vector<int64_t> kernel;
+  int64_t group = 1;
+  std::vector<int64_t> strides, dilations, pads;  // pads: begin..., end...
+  bool bias = true;
+};
+
+// Promotes a spatial vector to 3 entries by prepending `fill`.
+std::vector<int64_t> To3(const std::vector<int64_t>& v, int64_t fill) {
+  std::vector<int64_t> out(3 - v.size(), fill);
+  out.insert(out.end(), v.begin(), v.end());
+  return out;
+}
+
+struct Conv3 {
+  std::vector<int64_t> in, out, k, s, d, pb;
+};
+
+Conv3 Promote(const std::vector<int64_t>& in, const std::vector<int64_t>& out, const ConvSpec& c) {
+  const size_t r = in.size();
+  Conv3 g;
+  g.in = To3(in, 1);
+  g.out = To3(out, 1);
+  g.k = To3(c.kernel, 1);
+  g.s = To3(c.strides.empty() ? std::vector<int64_t>(r, 1) : c.strides, 1);
+  g.d = To3(c.dilations.empty() ? std::vector<int64_t>(r, 1) : c.dilations, 1);
+  g.pb = To3(c.pads.empty() ? std::vector<int64_t>(r, 0) : std::vector<int64_t>(c.pads.begin(), c.pads.begin() + r), 0);
+  return g;
+}
+
+std::vector<int64_t> ConvOutputSpatial(const ConvSpec& c) {
+  const size_t r = c.x_dims.size() - 2;
+  std::vector<int64_t> out(r);
+  for (size_t i = 0; i < r; ++i) {
+    const int64_t s = c.strides.empty() ? 1 : c.strides[i];
+    const int64_t d = c.dilations.empty() ? 1 : c.dilations[i];
+    const int64_t pads = c.pads.empty() ? 0 : c.pads[i] + c.pads[i + r];
+    out[i] = (c.x_dims[2 + i] + pads - ((c.kernel[i] - 1) * d + 1)) / s + 1;
+  }
+  return out;
+}
+
+std::vector<float> NaiveConv(const ConvSpec& c, const std::vector<float>& x, const std::vector<float>& w,
+                             const std::vector<float>& b, const std::vector<int64_t>& out_spatial) {
+  const int64_t N = c.x_dims[0], C = c.x_dims[1], M = c.out_channels, G = c.group;
+  const Conv3 g = Promote(std::vector<int64_t>(c.x_dims.begin() + 2, c.x_dims.end()), out_spatial, c);
+  const int64_t in_size = g.in[0] * g.in[1] * g.in[2], out_size = g.out[0] * g.out[1] * g.out[2];
+  const int64_t ks = g.k[0] * g.k[1] * g.k[2];
+  const int64_t cg = C / G, mg = M / G;
+  std::vector<float> y(static_cast<size_t>(N * M * out_size));
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t o0 = 0; o0 < g.out[0]; ++o0)
+        for (int64_t o1 = 0; o1 < g.out[1]; ++o1)
+          for (int64_t o2 = 0; o2 < g.out[2]; ++o2) {
+            double acc = c.bias ? b[m] : 0.0;
+            for (int64_t ci = 0; ci < cg; ++ci) {
+              const int64_t cin = (m / mg) * cg + ci;
+              for (int64_t k0 = 0; k0 < g.k[0]; ++k0)
+                for (int64_t k1 = 0; k1 < g.k[1]; ++k1)
+                  for (int64_t k2 = 0; k2 < g.k[2]; ++k2) {
+                    const int64_t i0 = o0 * g.s[0] - g.pb[0] + k0 * g.d[0];
+                    const int64_t i1 = o1 * g.s[1] - g.pb[1] + k1 * g.d[1];
+                    const int64_t i2 = o2 * g.s[2] - g.pb[2] + k2 * g.d[2];
+                    if (i0 < 0 || i0 >= g.in[0] || i1 < 0 || i1 >= g.in[1] || i2 < 0 || i2 >= g.in[2]) continue;
+                    const double xv = x[((n * C + cin) * g.in[0] + i0) * g.in[1] * g.in[2] + i1 * g.in[2] + i2];
+                    const double wv = w[(m * cg + ci) * ks + (k0 * g.k[1] + k1) * g.k[2] + k2];
+                    acc += xv * wv;
+                  }
+            }
+            y[(n * M + m) * out_size + (o0 * g.out[1] + o1) * g.out[2] + o2] = static_cast<float>(acc);
+          }
+  return y;
+}
+
+void AddConvAttributes(OpTester& t, const ConvSpec& c) {
+  if (c.group != 1) t.AddAttribute("group", c.group);
+  if (!c.strides.empty()) t.AddAttribute("strides", c.strides);
+  if (!c.dilations.empty()) t.AddAttribute("dilations", c.dilations);
+  if (!c.pads.empty()) t.AddAttribute("pads", c.pads);
+  t.AddAttribute("kernel_shape", c.kernel);
+}
+
+void CheckConv(const ConvSpec& c, unsigned seed, int opset = 11) {
+  std::vector<int64_t> w_dims = {c.out_channels, c.x_dims[1] / c.group};
+  w_dims.insert(w_dims.end(), c.kernel.begin(), c.kernel.end());
+  const std::vector<float> x = RandomValues(Count(c.x_dims), seed), w = RandomValues(Count(w_dims), seed + 1),
+                           b = RandomValues(c.out_channels, seed + 2);
+  const std::vector<int64_t> out_spatial = ConvOutputSpatial(c);
+  std::vector<int64_t> y_dims = {c.x_dims[0], c.out_channels};
+  y_dims.insert(y_dims.end(), out_spatial.begin(), out_spatial.end());
+  OpTester t("Conv", opset);
+  AddConvAttributes(t, c);
+  t.AddInput<float>("X", c.x_dims, x);
+  t.AddInput<float>("W", w_dims, w, true);
+  if (c.bias) t.AddInput<float>("B", {c.out_channels}, b);
+  t.AddOutput<float>("Y", y_dims, NaiveConv(c, x, w, b, out_spatial));
+  t.SetTolerance(1e-4, 1e-4);
+  t.Run();
+}
+
+TEST(NnConvTest, Conv2DBasicPadded) {
+  // The ONNX example: 5x5 ramp, 3x3 ones kernel, pads 1.
+  std::vector<float> x(25);
+  for (int i = 0; i < 25; ++i) x[i] = static_cast<float>(i);
+  OpTester t("Conv", 11);
+  t.AddAttribute("kernel_shape", std::vector<int64_t>{3, 3});
+  t.AddAttribute("pads", std::vector<int64_t>{1, 1, 1, 1});
+  t.AddInput<float>("X", {1, 1, 5, 5}, x);
+  t.AddInput<float>("W", {1, 1, 3, 3}, std::vector<float>(9, 1.f));
+  t.AddOutput<float>("Y", {1, 1, 5, 5},
+                     {12, 21, 27, 33, 24, 33, 54, 63, 72, 51, 63, 108, 117, 126, 81,
+                      93, 153, 162, 171, 111, 72, 117, 123, 129, 84});
+  t.Run();
+}
+
+TEST(NnConvTest, Conv1D) {
+  CheckConv({{2, 3, 11}, 4, {3}, 1, {2}, {2}, {1, 2}, true}, 1);
+  CheckConv({{1, 2, 7}, 3, {7}, 1, {}, {}, {}, false}, 2);
+}
+
+TEST(NnConvTest, Conv2DGroupsStridesDilationsAsymmetricPads) {
+  CheckConv({{2, 4, 7, 9}, 6, {3, 2}, 2, {2, 1}, {1, 2}, {1, 0, 2, 1}, true}, 3);
+  CheckConv({{1, 3, 13, 13}, 5, {3, 3}, 1, {2, 2}, {}, {1, 1, 1, 1}, true}, 4, 1);
+}
+
+TEST(NnConvTest, Conv2DDepthwiseAndMultiplier) {
+  CheckConv({{2, 5, 9, 8}, 5, {3, 3}, 5, {2, 2}, {}, {1, 1, 1, 1}, true}, 5);
+  CheckConv({{1, 4, 7, 7}, 8, {3, 3}, 4, {1, 1}, {2, 2}, {2, 2, 2, 2}, false}, 6);
+  CheckConv({{1, 3, 6, 10}, 3, {1, 5}, 3, {1, 3}, {}, {0, 2, 0, 1}, true}, 7);
+}
+
+TEST(NnConvTest, Conv2DPointwise) {
+  CheckConv({{2, 7, 5, 6}, 9, {1, 1}, 1, {}, {}, {}, true}, 8);
+  CheckConv({{1, 4, 5, 6}, 3, {1, 1}, 1, {2, 2}, {}, {}, false}, 9);
+  CheckConv({{1, 4, 5, 6}, 4, {1, 1}, 2, {}, {}, {1, 0, 0, 1}, true}, 10);
+}
+
+TEST(NnConvTest, Conv3D) {
+  CheckConv({{1, 2, 4, 5, 6}, 3, {2, 3, 2}, 1, {1, 2, 1}, {}, {0, 1, 1, 1, 0, 1}, true}, 11);
+  CheckConv({{2, 4, 5, 5, 5}, 4, {3, 3, 3}, 2, {2, 2, 2}, {1, 1, 1}, {1, 1, 1, 1, 1, 1}, true}, 12);
+}
+
+TEST(NnConvTest, Conv2DLargeImageUsesSeveralBands) {
+  CheckConv({{1, 16, 160, 160}, 4, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, true}, 13);
+}
+
+TEST(NnConvTest, AutoPadSameAndValid) {
+  // SAME_UPPER puts the odd padding at the end, SAME_LOWER at the start; compare against the
+  // equivalent explicit pads.
+  for (const char* mode : {"SAME_UPPER", "SAME_LOWER", "VALID"}) {
+    const std::vector<int64_t> x_dims = {1, 2, 7, 8};
+    const std::vector<float> x = RandomValues(Count(x_dims), 20), w = RandomValues(3 * 2 * 3 * 3, 21);
+    ConvSpec c{x_dims, 3, {3, 3}, 1, {2, 2}, {}, {}, false};
+    // Output ceil(7/2)=4, ceil(8/2)=4; totals: (4-1)*2+3-7 = 2, (4-1)*2+3-8 = 1.
+    if (std::string(mode) == "SAME_UPPER") c.pads = {1, 0, 1, 1};
+    if (std::string(mode) == "SAME_LOWER") c.pads = {1, 1, 1, 0};
+    const std::vector<int64_t> out = ConvOutputSpatial(c);
+    OpTester t("Conv", 11);
+    t.AddAttribute("auto_pad", mode);
+    t.AddAttribute("strides", std::vector<int64_t>{2, 2});
+    t.AddInput<float>("X", x_dims, x);
+    t.AddInput<float>("W", {3, 2, 3, 3}, w);
+    t.AddOutput<float>("Y", {1, 3, out[0], out[1]}, NaiveConv(c, x, w, {}, out));
+    t.SetTolerance(1e-4, 1e-4);
+    t.Run();
+  }
+}
+
+TEST(NnConvTest, DoubleAndHalfTypes) {
+  const ConvSpec c{{1, 2, 5, 5}, 2, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, true};
+  const std::vector<float> x = RandomValues(50, 30), w = RandomValues(36, 31), b = RandomValues(2, 32);
+  const std::vector<float> y = NaiveConv(c, x, w, b, {5, 5});
+  {
+    OpTester t("Conv", 11);
+    t.AddAttribute("pads", c.pads);
+    t.AddInput<double>("X", c.x_dims, std::vector<double>(x.begin(), x.end()));
+    t.AddInput<double>("W", {2, 2, 3, 3}, std::vector<double>(w.begin(), w.end()));
+    t.AddInput<double>("B", {2}, std::vector<double>(b.begin(), b.end()));
+    t.AddOutput<double>("Y", {1, 2, 5, 5}, std::vector<double>(y.begin(), y.end()));
+    t.SetTolerance(1e-5, 1e-5);
+    t.Run();
+  }
+  {
+    auto half = [](const std::vector<float>& v) {
+      std::vector<MLFloat16> h;
+      for (float f : v) h.emplace_back(f);
+      return h;
+    };
+    // Expected from the half-rounded inputs, then rounded once more.
+    std::vector<float> xr, wr, br;
+    for (auto h : half(x)) xr.push_back(h.ToFloat());
+    for (auto h : half(w)) wr.push_back(h.ToFloat());
+    for (auto h : half(b)) br.push_back(h.ToFloat());
+    OpTester t("Conv", 11);
+    t.AddAttribute("pads", c.pads);
+    t.AddInput<MLFloat16>("X", c.x_dims, half(x));
+    t.AddInput<MLFloat16>("W", {2, 2, 3, 3}, half(w));
+    t.AddInput<MLFloat16>("B", {2}, half(b));
+    t.AddOutput<MLFloat16>("Y", {1, 2, 5, 5}, half(NaiveConv(c, xr, wr, br, {5, 5})));
+    t.SetTolerance(2e-3, 2e-3);
+    t.Run();
+  }
+}
+
+TEST(NnConvTest, EmptyBatch) {
+  OpTester t("Conv", 11);
+  t.AddInput<float>("X", {0, 2, 4, 4}, {});
+  t.AddInput<float>("W", {3, 2, 3, 3}, std::vector<float>(54, 1.f));
+  t.AddOutput<float>("Y", {0, 3, 2, 2}, {});
+  t.Run();
+}
+
+TEST(NnConvTest, BadInputs) {
+  {
+    OpTester t("Conv", 11);
+    t.AddInput<float>("X", {1, 3, 4, 4}, std::vector<float>(48, 1.f));
+    t.AddInput<float>("W", {2, 2, 3, 3}, std::vector<float>(36, 1.f));
+    t.AddOutput<float>("Y", {1, 2, 2, 2}, std::vector<float>(8));
+    t.RunExpectFailure("does not match input channels");
+  }
+  {
+    OpTester t("Conv", 11);
+    t.AddInput<float>("X", {1, 1, 2, 2}, std::vector<float>(4, 1.f));
+    t.AddInput<float>("W", {1, 1, 3, 3}, std::vector<float>(9, 1.f));
+    t.AddOutput<float>("Y", {1, 1, 1, 1}, {0.f});
+    t.RunExpectFailure("larger than the padded input");
+  }
+  {
+    OpTester t("Conv", 11);
+    t.AddAttribute("group", int64_t{2});
+    t.AddInput<float>("X", {1, 3, 4, 4}, std::vector<float>(48, 1.f));
+    t.AddInput<float>("W", {2, 1, 3, 3}, std::vector<float>(18, 1.f));
+    t.AddOutput<float>("Y", {1, 2, 2, 2}, std::vector<float>(8));
+    t.RunExpectFailure("not divisible by group");
+  }
+}
+
+// ---- ConvTranspose ---------------------------------------------------------------------------
+
+struct ConvTransposeSpec {
+  std::vector<int64_t> x_dims;
+  int64_t out_channels = 1;  // M (W is C x M/G x k)
+  std::vector<int64_t> kernel;
+  int64_t group = 1;
+  std::vector<int64_t> strides, dilations, pads, output_padding;
+  bool bias = true;
+};
+
+std::vector<float> NaiveConvTranspose(const ConvTransposeSpec& c, const std::vector<float>& x,
+                                      const std::vector<float>& w, const std::vector<float>& b,
+                                      std::vector<int64_t>& y_dims) {
+  const size_t r = c.x_dims.size() - 2;
+  const int64_t N = c.x_dims[0], C = c.x_dims[1], M = c.out_channels, G = c.group;
+  std::vector<int64_t> out(r);
+  for (size_t i = 0; i < r; ++i) {
+    const int64_t s = c.strides.empty() ? 1 : c.strides[i], d = c.dilations.empty() ? 1 : c.dilations[i];
+    const int64_t op = c.output_padding.empty() ? 0 : c.output_padding[i];
+    const int64_t pads = c.pads.empty() ? 0 : c.pads[i] + c.pads[i + r];
+    out[i] = s * (c.x_dims[2 + i] - 1) + op + (c.kernel[i] - 1) * d + 1 - pads;
+  }
+  y_dims = {N, M};
+  y_dims.insert(y_dims.end(), out.begin(), out.end());
+  ConvSpec as_conv{c.x_dims, M, c.kernel, G, c.strides, c.dilations, c.pads, c.bias};
+  // Geometry of the adjoint forward conv: its input is our output.
+  const Conv3 g = Promote(out, std::vector<int64_t>(c.x_dims.begin() + 2, c.x_dims.end()), as_conv);
+  const int64_t y_size = g.in[0] * g.in[1] * g.in[2], x_size = g.out[0] * g.out[1] * g.out[2];
+  const int64_t ks = g.k[0] * g.k[1] * g.k[2], cg = C / G, mg = M / G;
+  std::vector<double> y(static_cast<size_t>(N * M * y_size));
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t i = 0; i < y_size; ++i) y[(n * M + m) * y_size + i] = c.bias ? b[m] : 0.0;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t ci = 0; ci < C; ++ci)
+      for (int64_t mi = 0; mi < mg; ++mi) {
+        const int64_t m = (ci / cg) * mg + mi;
+        for (int64_t x0 = 0; x0 < g.out[0]; ++x0)
+          for (int64_t x1 = 0; x1 < g.out[1]; ++x1)
+            for (int64_t x2 = 0; x2 < g.out[2]; ++x2) {
+              const double xv = x[(n * C + ci) * x_size + (x0 * g.out[1] + x1) * g.out[2] + x2];
+              for (int64_t k0 = 0; k0 < g.k[0]; ++k0)
+                for (int64_t k1 = 0; k1 < g.k[1]; ++k1)
+                  for (int64_t k2 = 0; k2 < g.k[2]; ++k2) {
+                    const int64_t o0 = x0 * g.s[0] - g.pb[0] + k0 * g.d[0];
+                    const int64_t o1 = x1 * g.s[1] - g.pb[1] + k1 * g.d[1];
+                    const int64_t o2 = x2 * g.s[2] - g.pb[2] + k2 * g.d[2];
+                    if (o0 < 0 || o0 >= g.in[0] || o1 < 0 || o1 >= g.in[1] || o2 < 0 || o2 >= g.in[2]) continue;
+                    const double wv = w[(ci * mg + mi) * ks + (k0 * g.k[1] + k1) * g.k[2] + k2];
+                    y[(n * M + m) * y_size + (o0 * g.in[1] + o1) * g.in[2] + o2] += xv * wv;
+                  }
+            }
+      }
+  return std::vector<float>(y.begin(), y.end());
+}
+
+void CheckConvTranspose(const ConvTransposeSpec& c, unsigned seed) {
+  std::vector<int64_t> w_dims = {c.x_dims[1], c.out_channels / c.group};
+  w_dims.insert(w_dims.end(), c.kernel.begin(), c.kernel.end());
+  const std::vector<float> x = RandomValues(Count(c.x_dims), seed), w = RandomValues(Count(w_dims), seed + 1),
+                           b = RandomValues(c.out_channels, seed + 2);
+  std::vector<int64_t> y_dims;
+  const std::vector<float> y = NaiveConvTranspose(c, x, w, b, y_dims);
+  OpTester t("ConvTranspose", 11);
+  if (c.group != 1) t.AddAttribute("group", c.group);
+  if (!c.strides.empty()) t.AddAttribute("strides", c.strides);
+  if (!c.dilations.empty()) t.AddAttribute("dilations", c.dilations);
+  if (!c.pads.empty()) t.AddAttribute("pads", c.pads);
+  if (!c.output_padding.empty()) t.AddAttribute("output_padding", c.output_padding);
+  t.AddInput<float>("X", c.x_dims, x);
+  t.AddInput<float>("W", w_dims, w);
+  if (c.bias) t.AddInput<float>("B", {c.out_channels}, b);
+  t.AddOutput<float>("Y", y_dims, y);
+  t.SetTolerance(1e-4, 1e-4);
+  t.Run();
+}
+
+TEST(NnConvTransposeTest, VariousGeometries) {
+  CheckConvTranspose({{1, 3, 5}, 2, {3}, 1, {2}, {}, {1, 0}, {1}, true}, 40);
+  CheckConvTranspose({{2, 4, 3, 4}, 6, {3, 2}, 2, {2, 3}, {2, 1}, {1, 0, 0, 2}, {1, 2}, true}, 41);
+  CheckConvTranspose({{1, 2, 3, 3}, 3, {3, 3}, 1, {}, {}, {}, {}, false}, 42);
+  CheckConvTranspose({{1, 2, 2, 3, 2}, 2, {2, 2, 3}, 1, {2, 1, 2}, {1, 2, 1}, {0, 1, 0, 1, 0, 1}, {1, 0, 1}, true},
+                     43);
+  CheckConvTranspose({{1, 3, 4, 4}, 3, {4, 4}, 3, {2, 2}, {}, {1, 1, 1, 1}, {}, true}, 44);
+}
+
+TEST(NnConvTransposeTest, LargeInputUsesSeveralBands) {
+  CheckConvTranspose({{1, 8, 96, 96}, 16, {4, 4}, 1, {2, 2}, {}, {1, 1, 1, 1}, {}, true}, 45);
+}
+
+TEST(NnConvTransposeTest, OutputShapeAndAutoPad) {
+  // x 3x3, stride 2, kernel 3: full output 7. output_shape 6 removes one row/column.
+  const std::vector<float> x = RandomValues(9, 50), w = RandomValues(9, 51);
+  std::vector<int64_t> dims;
+  // SAME_UPPER (and output_shape with SAME_UPPER): pad at the end; otherwise at the start.
+  const std::vector<float> full = NaiveConvTranspose({{1, 1, 3, 3}, 1, {3, 3}, 1, {2, 2}, {}, {}, {}, false}, x, w, {},
+                                                     dims);
+  auto crop = [&](int64_t off) {
+    std::vector<float> y;
+    for (int64_t i = 0; i < 6; ++i)
+      for (int64_t j = 0; j < 6; ++j) y.push_back(full[(i + off) * 7 + j + off]);
+    return y;
+  };
+  {
+    OpTester t("ConvTranspose", 11);
+    t.AddAttribute("strides", std::vector<int64_t>{2, 2});
+    t.AddAttribute("auto_pad", "SAME_UPPER");
+    t.AddInput<float>("X", {1, 1, 3, 3}, x);
+    t.AddInput<float>("W", {1, 1, 3, 3}, w);
+    t.AddOutput<float>("Y", {1, 1, 6, 6}, crop(0));
+    t.Run();
+  }
+  {
+    OpTester t("ConvTranspose", 11);
+    t.AddAttribute("strides", std::vector<int64_t>{2, 2});
+    t.AddAttribute("auto_pad", "SAME_LOWER");
+    t.AddInput<float>("X", {1, 1, 3, 3}, x);
+    t.AddInput<float>("W", {1, 1, 3, 3}, w);
+    t.AddOutput<float>("Y", {1, 1, 6, 6}, crop(1));
+    t.Run();
+  }
+  {
+    // output_shape given with N and C dims.
+    OpTester t("ConvTranspose", 11);
+    t.AddAttribute("strides", std::vector<int64_t>{2, 2});
+    t.AddAttribute("output_shape", std::vector<int64_t>{1, 1, 6, 6});
+    t.AddInput<float>("X", {1, 1, 3, 3}, x);
+    t.AddInput<float>("W", {1, 1, 3, 3}, w);
+    t.AddOutput<float>("Y", {1, 1, 6, 6}, crop(1));
+    t.Run();
+  }
+  {
+    // A larger output_shape than the full result: the extra row and column get only the bias.
+    OpTester t("ConvTranspose", 11);
+    t.AddAttribute("strides", std::vector<int64_t>{2, 2});
+    t.AddAttribute("output_shape", std::vector<int64_t>{8, 8});
+    t.AddInput<float>("X", {1, 1, 3, 3}, x);
+    t.AddInput<float>("W", {1, 1, 3, 3}, w);
+    t.AddInput<float>("B", {1}, {0.5f});
+    std::vector<float> y(64, 0.5f);
+    for (int64_t i = 0; i < 7; ++i)
+      for (int64_t j = 0; j < 7; ++j) y[i * 8 + j] += full[i * 7 + j];
+    t.AddOutput<float>("Y", {1, 1, 8, 8}, y);
+    t.Run();
+  }
+}
+
+TEST(NnConvTransposeTest, DoubleTypeAndEmptyBatch) {
+  {
+    OpTester t("ConvTranspose", 11);
+    t.AddInput<double>("X", {1, 1, 2}, {1, 2});
+    t.AddInput<double>("W", {1, 1, 2}, {1, 10});
+    t.AddOutput<double>("Y", {1, 1, 3}, {1, 12, 20});
+    t.Run();
+  }
+  {
+    OpTester t("ConvTranspose", 11);
+    t.AddInput<float>("X", {0, 1, 2}, {});
+    t.AddInput<float>("W", {1, 2, 2}, {1, 2, 3, 4});
+    t.AddOutput<float>("Y", {0, 2, 3}, {});
+    t.Run();
+  }
+}
+
+TEST(NnConvTransposeTest, BadInputs) {
+  OpTester t("ConvTranspose", 11);
+  t.AddInput<float>("X", {1, 2, 3}, std::vector<float>(6, 1.f));
+  t.AddInput<float>("W", {3, 1, 2}, std::vector<float>(6, 1.f));
+  t.AddOutput<float>("Y", {1, 1, 4}, std::vector<float>(4));
+  t.RunExpectFailure("does not match");
+}
+
+}  // namespace
+}  // namespace test
+}  // namespace ortlite
