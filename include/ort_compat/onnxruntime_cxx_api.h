@@ -20,13 +20,21 @@
 
 namespace Ort {
 
-// The API table, set once per process (a custom-op library calls InitApi with the table it got).
+// The API table, set once per process. A program gets it at static-initialisation time. A
+// custom-op library defines ORT_API_MANUAL_INIT before including this header (so it needs no
+// link-time reference to OrtGetApiBase) and calls Ort::InitApi(api_base->GetApi(ORT_API_VERSION))
+// in its RegisterCustomOps.
 template <typename T>
 struct Global {
   static const OrtApi* api_;
 };
+#ifdef ORT_API_MANUAL_INIT
+template <typename T>
+const OrtApi* Global<T>::api_{};
+#else
 template <typename T>
 const OrtApi* Global<T>::api_ = OrtGetApiBase()->GetApi(ORT_API_VERSION);
+#endif
 
 inline const OrtApi& GetApi() noexcept { return *Global<void>::api_; }
 inline void InitApi() noexcept { Global<void>::api_ = OrtGetApiBase()->GetApi(ORT_API_VERSION); }

@@ -36,7 +36,9 @@ TEST(ControlflowIfTest, ElseBranchWithAnotherShape) {
 }
 
 TEST(ControlflowIfTest, ConditionOfShapeOne) {
-  auto out = RunModel(ParseModel(IfModel(11)),
+  auto model = ParseModel(IfModel(11));
+  Retype(*model.mutable_graph(), "cond", TensorTypeOf(DataType::kBool));
+  auto out = RunModel(model,
                       {{"cond", TensorValue<bool>({1}, {true})}, {"x", TensorValue<float>({3}, {1, 2, 3})}});
   ExpectTensor(out[0], Tensor::FromVector<float>({2, 4, 6}, {3}));
 }

@@ -179,6 +179,32 @@ TEST(ControlflowLoopTest, StringScanOutput) {
   ExpectTensor(out[0], Tensor::FromVector<std::string>({"a", "bc", "a", "bc"}, {2, 2}));
 }
 
+TEST(ControlflowLoopTest, BodyOutputsNamingInputsAndOuterValues) {
+  // The body yields its own inputs and an outer-scope value directly, with no node in between.
+  auto model = ParseModel(R"(<ir_version: 8, opset_import: ["" : 16]>
+    m (int64 M, bool cond, float[2] x) => (float[2] v, float[K, 2] all, int64[K] its) {
+      x2 = Add(x, x)
+      v, all, its = Loop<body = b (int64 i, bool c, float[2] s) => (bool c, float[2] s, float[2] x2, int64 i) {
+      }>(M, cond, x2)
+    })");
+  for (int opt : {0, 99}) {
+    auto out = RunModel(model, {{"M", TensorValue<int64_t>({}, {3})}, {"cond", TensorValue<bool>({}, {true})},
+                                {"x", TensorValue<float>({2}, {1, 2})}}, opt);
+    ExpectTensor(out[0], Tensor::FromVector<float>({2, 4}, {2}));
+    ExpectTensor(out[1], Tensor::FromVector<float>({2, 4, 2, 4, 2, 4}, {3, 2}));
+    ExpectTensor(out[2], Tensor::FromVector<int64_t>({0, 1, 2}, {3}));
+  }
+}
+
+TEST(ControlflowLoopTest, UnusedScanOutput) {
+  auto model = ParseModel(SumModel(16, "M, cond"));
+  model.mutable_graph()->mutable_output()->RemoveLast();  // iters is produced but not fetched
+  auto out = RunModel(model, SumFeeds(3, true));
+  ASSERT_EQ(out.size(), 2u);
+  ExpectTensor(out[0], Tensor::FromVector<float>({16, 29}, {2}));
+  ExpectTensor(out[1], Tensor::FromVector<float>({11, 22, 13, 25, 16, 29}, {3, 2}));
+}
+
 TEST(ControlflowLoopTest, ScanOutputChangingShapeFails) {
   auto model = ParseModel(R"(<ir_version: 8, opset_import: ["" : 13]>
     m (int64 M, bool cond, float[1] init) => (float[N] v, float[K, N] all) {

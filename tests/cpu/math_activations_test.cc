@@ -130,6 +130,38 @@ TEST(MathActivationTest, SigmoidExtremes) {
   t.Run();
 }
 
+// The vectorised float paths (Sigmoid, Tanh, Gelu) against double formulas over odd sizes and
+// special values.
+TEST(MathActivationTest, VectorisedFloatPaths) {
+  const float kInf = std::numeric_limits<float>::infinity();
+  for (int64_t n : {3, 1037, 50001}) {
+    std::vector<float> x(n);
+    for (int64_t i = 0; i < n; ++i) x[i] = -60.0f + 120.0f * static_cast<float>(i) / static_cast<float>(n);
+    const float specials[] = {kNaN, kInf, -kInf, 0.0f, 1e-30f, -1e-30f, 1e-4f, -100.0f, 100.0f};
+    for (int64_t i = 0; i < n && i < 9; ++i) x[i] = specials[i];
+    std::vector<float> sig(n), th(n), gelu(n);
+    for (int64_t i = 0; i < n; ++i) {
+      const double v = x[i];
+      sig[i] = static_cast<float>(1 / (1 + std::exp(-v)));
+      th[i] = static_cast<float>(std::tanh(v));
+      // -inf * (1 + erf(-inf)) is -inf * 0: NaN, as the formula gives.
+      gelu[i] = std::isinf(v) ? (v > 0 ? kInf : kNaN) : static_cast<float>(0.5 * v * std::erfc(-v / std::sqrt(2.0)));
+    }
+    OpTester s("Sigmoid", 13);
+    s.AddInput<float>("X", {n}, x);
+    s.AddOutput<float>("Y", {n}, sig);
+    s.Run();
+    OpTester t("Tanh", 13);
+    t.AddInput<float>("X", {n}, x);
+    t.AddOutput<float>("Y", {n}, th);
+    t.Run();
+    OpTester g("Gelu", 1, "com.microsoft");
+    g.AddInput<float>("X", {n}, x);
+    g.AddOutput<float>("Y", {n}, gelu);
+    g.Run();
+  }
+}
+
 TEST(MathActivationTest, ShrinkIntegers) {
   {
     OpTester t("Shrink", 9);

@@ -188,7 +188,7 @@ TEST(NnPoolTest, AveragePoolAutoPad) {
   // (upper) or the start (lower); padded cells are excluded from the average.
   std::vector<float> x(25);
   for (int i = 0; i < 25; ++i) x[i] = static_cast<float>(i);
-  const std::vector<float> upper = {3, 5, 7, 13, 15, 17, 21, 23, 24};
+  const std::vector<float> upper = {3, 5, 6.5f, 13, 15, 16.5f, 20.5f, 22.5f, 24};
   const std::vector<float> lower = {0, 1.5f, 3.5f, 7.5f, 9, 11, 17.5f, 19, 21};
   for (const auto& [mode, expected] : {std::make_pair("SAME_UPPER", upper), std::make_pair("SAME_LOWER", lower)}) {
     OpTester t("AveragePool", 11);

@@ -176,7 +176,7 @@ TEST(TensorSplitTest, Errors) {
   negative.AddInput<int64_t>("split", {2}, {3, -1});
   negative.AddOutput<float>("a", {2}, {1, 2});
   negative.AddOutput<float>("b", {0}, {});
-  negative.RunExpectFailure("non-negative");
+  negative.RunExpectFailure("outside");
 }
 
 }  // namespace

@@ -164,8 +164,9 @@ TEST(TensorPadTest, TypesAndEmpty) {
   h.AddAttribute("mode", "reflect");
   h.AddInput<MLFloat16>("x", {3}, {MLFloat16(1.f), MLFloat16(2.f), MLFloat16(3.f)});
   h.AddInput<int64_t>("pads", {2}, {2, 2});
-  h.AddOutput<MLFloat16>("y", {7}, {MLFloat16(3.f), MLFloat16(2.f), MLFloat16(1.f), MLFloat16(2.f), MLFloat16(3.f),
-                                    MLFloat16(2.f), MLFloat16(1.f)});
+  h.AddOutput<MLFloat16>(
+      "y", {7},
+      {MLFloat16(3.f), MLFloat16(2.f), MLFloat16(1.f), MLFloat16(2.f), MLFloat16(3.f), MLFloat16(2.f), MLFloat16(1.f)});
   h.Run();
 
   OpTester e("Pad", 13);
@@ -211,6 +212,26 @@ TEST(TensorPadTest, Errors) {
   empty_edge.AddInput<int64_t>("pads", {2}, {1, 1});
   empty_edge.AddOutput<float>("y", {2}, {0, 0});
   empty_edge.RunExpectFailure("empty axis");
+}
+
+TEST(TensorTileTest, HugeOutputsFailCleanly) {
+  OpTester tile("Tile", 13);
+  tile.AddInput<float>("x", {1, 1}, {1});
+  tile.AddInput<int64_t>("repeats", {2}, {INT64_MAX / 2, 4});
+  tile.AddOutput<float>("y", {1, 1}, {1});
+  tile.RunExpectFailure("too many elements");
+
+  OpTester expand("Expand", 13);
+  expand.AddInput<float>("x", {1}, {1});
+  expand.AddInput<int64_t>("shape", {3}, {1 << 30, 1 << 30, 1 << 30});
+  expand.AddOutput<float>("y", {1}, {1});
+  expand.RunExpectFailure("too many elements");
+
+  OpTester pad("Pad", 13);
+  pad.AddInput<float>("x", {1}, {1});
+  pad.AddInput<int64_t>("pads", {2}, {INT64_MAX, 1});
+  pad.AddOutput<float>("y", {1}, {1});
+  pad.RunExpectFailure("overflow");
 }
 
 }  // namespace

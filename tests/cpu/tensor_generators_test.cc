@@ -185,6 +185,22 @@ TEST(TensorOneHotTest, AxesAndIndexTypes) {
   bad.RunExpectFailure("off_value");
 }
 
+TEST(TensorRangeTest, Int64ExtremesAreExact) {
+  OpTester t("Range", 11);
+  t.AddInput<int64_t>("start", {}, {INT64_MIN});
+  t.AddInput<int64_t>("limit", {}, {INT64_MAX});
+  t.AddInput<int64_t>("delta", {}, {INT64_MAX});
+  t.AddOutput<int64_t>("y", {3}, {INT64_MIN, -1, INT64_MAX - 1});
+  t.Run();
+
+  OpTester huge("Range", 11);
+  huge.AddInput<int64_t>("start", {}, {0});
+  huge.AddInput<int64_t>("limit", {}, {INT64_MAX});
+  huge.AddInput<int64_t>("delta", {}, {1});
+  huge.AddOutput<int64_t>("y", {0}, {});
+  huge.RunExpectFailure("too many elements");
+}
+
 }  // namespace
 }  // namespace test
 }  // namespace ortlite

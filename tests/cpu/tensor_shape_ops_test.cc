@@ -186,7 +186,8 @@ TEST(TensorFlattenTest, Axes) {
     int64_t axis;
     std::vector<int64_t> out;
   };
-  for (const Case& c : std::vector<Case>{{0, {1, 24}}, {1, {2, 12}}, {3, {24, 1}}, {-1, {6, 4}}, {-2, {2, 12}}, {-3, {1, 24}}}) {
+  for (const Case& c :
+       std::vector<Case>{{0, {1, 24}}, {1, {2, 12}}, {3, {24, 1}}, {-1, {6, 4}}, {-2, {2, 12}}, {-3, {1, 24}}}) {
     OpTester t("Flatten", 13);
     t.AddAttribute("axis", c.axis);
     t.AddInput<float>("data", {2, 3, 4}, Iota<float>(24));
@@ -229,9 +230,9 @@ TEST(TensorShapeTest, StartAndEnd) {
     bool has_end;
     std::vector<int64_t> expected;
   };
-  const std::vector<Case> cases = {{0, 0, false, {2, 3, 4, 5}}, {1, 0, false, {3, 4, 5}}, {-1, 0, false, {5}},
-                                   {1, 3, true, {3, 4}},        {1, -1, true, {3, 4}},    {-10, 10, true, {2, 3, 4, 5}},
-                                   {3, 1, true, {}}};
+  const std::vector<Case> cases = {
+      {0, 0, false, {2, 3, 4, 5}}, {1, 0, false, {3, 4, 5}},      {-1, 0, false, {5}}, {1, 3, true, {3, 4}},
+      {1, -1, true, {3, 4}},       {-10, 10, true, {2, 3, 4, 5}}, {3, 1, true, {}}};
   for (const Case& c : cases) {
     OpTester t("Shape", 15);
     t.AddAttribute("start", c.start);
@@ -256,6 +257,14 @@ TEST(TensorSizeTest, CountsElements) {
   e.AddInput<float>("x", {3, 0}, {});
   e.AddOutput<int64_t>("size", {}, {0});
   e.Run();
+}
+
+TEST(TensorReshapeTest, OverflowingShapeFails) {
+  OpTester t("Reshape", 14);
+  t.AddInput<float>("data", {0}, {});
+  t.AddInput<int64_t>("shape", {3}, {INT64_MAX, 4, 0});
+  t.AddOutput<float>("reshaped", {0}, {});
+  t.RunExpectFailure("too many elements");
 }
 
 }  // namespace

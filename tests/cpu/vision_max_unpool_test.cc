@@ -83,7 +83,7 @@ TEST(VisionMaxUnpoolTest, IndexOutOfRangeFails) {
   t.AddInput<float>("X", {1, 1, 2, 2}, {1, 2, 3, 4});
   t.AddInput<int64_t>("I", {1, 1, 2, 2}, {5, 7, 13, 16});
   t.AddOutput<float>("Y", {1, 1, 4, 4}, std::vector<float>(16, 0.f));
-  t.RunExpectFailure("outside the output");
+  t.RunExpectFailure("outside the unpooled tensor");
 }
 
 TEST(VisionMaxUnpoolTest, IndicesShapeMismatchFails) {

@@ -115,6 +115,8 @@ class Graph {
   const std::string& Name() const { return name_; }
   void SetName(std::string n) { name_ = std::move(n); }
   const std::unordered_map<std::string, int>& OpsetImports() const { return opset_imports_; }
+  // Declares a domain's opset (passes that insert contrib ops add "com.microsoft").
+  void AddOpsetImport(const std::string& domain, int version) { opset_imports_.emplace(domain, version); }
   Graph* ParentGraph() const { return parent_; }
   const Node* ParentNode() const { return parent_node_; }
 

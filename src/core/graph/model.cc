@@ -101,7 +101,6 @@ std::unique_ptr<Model> Model::LoadFromProto(onnx::ModelProto proto, const std::s
   for (const auto& op : proto.opset_import()) {
     const std::string domain = op.domain() == "ai.onnx" ? "" : op.domain();
     opsets[domain] = static_cast<int>(op.version());
-    model->opset_imports_.push_back(op);
   }
   if (!opsets.count("")) {
     // IR 3 models may omit the default domain's import; ONNX then means opset 1.
@@ -137,7 +136,11 @@ onnx::ModelProto Model::ToProto() const {
     kv->set_key(k);
     kv->set_value(v);
   }
-  for (const auto& op : opset_imports_) *p.add_opset_import() = op;
+  for (const auto& [domain, version] : graph_->OpsetImports()) {
+    auto* op = p.add_opset_import();
+    op->set_domain(domain);
+    op->set_version(version);
+  }
   graph_->ToProto(*p.mutable_graph());
   return p;
 }

@@ -39,7 +39,6 @@ class Model {
  private:
   ModelMetadata metadata_;
   std::string model_dir_;
-  std::vector<onnx::OperatorSetIdProto> opset_imports_;
   std::unique_ptr<Graph> graph_;
 };
 

@@ -54,6 +54,9 @@ class Loop final : public OpKernel {
       if (v) body_inputs[2 + i] = *v;  // an omitted value is an empty optional
     }
     std::vector<std::vector<Tensor>> scan_parts(num_scan_);
+    // Unread scan outputs are not kept: a long loop would otherwise hold every iteration's value.
+    std::vector<bool> scan_used(num_scan_);
+    for (int k = 0; k < num_scan_; ++k) scan_used[k] = ctx.OutputIsUsed(num_carried_ + k);
 
     // The body's condition output always decides whether to continue, as in the reference
     // runtimes; with neither M nor cond given it is the only way the loop ends.
@@ -69,13 +72,13 @@ class Loop final : public OpKernel {
       for (int k = 0; k < num_scan_; ++k) {
         OrtValue& v = out[1 + num_carried_ + k];
         ORTLITE_CHECK_ARG(v.IsTensor(), "Loop scan output ", k, " is not a tensor");
-        scan_parts[k].push_back(v.Get());
+        if (scan_used[k]) scan_parts[k].push_back(v.Get());
       }
     }
 
     for (int i = 0; i < num_carried_ && i < ctx.OutputCount(); ++i) SetSubgraphOutput(ctx, i, std::move(body_inputs[2 + i]));
     for (int k = 0; k < num_scan_ && num_carried_ + k < ctx.OutputCount(); ++k) {
-      EmitScanOutput(ctx, num_carried_ + k, scan_parts[k], k);
+      if (scan_used[k]) EmitScanOutput(ctx, num_carried_ + k, scan_parts[k], k);
     }
   }
 

@@ -5,6 +5,7 @@
 
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/math/elementwise.h"
+#include "providers/cpu/math/vector_math.h"
 
 namespace ortlite {
 namespace {
@@ -26,8 +27,13 @@ class ActivationKernel final : public OpKernel {
         x.GetElementType(),
         [&](auto tag) {
           using T = typename decltype(tag)::type;
-          RunUnary(ctx.GetThreadPool(), x.NumElements(), x.Data<T>(), y->MutableData<T>(), Op::kCost,
-                   [op](T v) { return op.Apply(v); });
+          if constexpr (std::is_same_v<T, float> && HasFloatArray<Op>::value) {
+            RunFloatArray(ctx.GetThreadPool(), x.NumElements(), x.Data<float>(), y->MutableData<float>(), kMediumCost,
+                          [op](const float* in, float* out, int64_t n) { op.ApplyFloatArray(in, out, n); });
+          } else {
+            RunUnary(ctx.GetThreadPool(), x.NumElements(), x.Data<T>(), y->MutableData<T>(), Op::kCost,
+                     [op](T v) { return op.Apply(v); });
+          }
         },
         node().OpType().c_str());
   }
@@ -108,6 +114,7 @@ struct CeluOp : FloatActivation<CeluOp> {
 struct SigmoidOp : FloatActivation<SigmoidOp> {
   static constexpr double kCost = kExpensiveCost;
   explicit SigmoidOp(const OpKernelInfo&) {}
+  void ApplyFloatArray(const float* x, float* y, int64_t n) const { vector_math::Sigmoid(x, y, n); }
   template <typename C>
   C F(C x) const {
     // exp of a non-positive argument only: no overflow for large |x|.
@@ -170,6 +177,7 @@ struct ThresholdedReluOp : FloatActivation<ThresholdedReluOp> {
 struct TanhOp : FloatActivation<TanhOp> {
   static constexpr double kCost = kExpensiveCost;
   explicit TanhOp(const OpKernelInfo&) {}
+  void ApplyFloatArray(const float* x, float* y, int64_t n) const { vector_math::Tanh(x, y, n); }
   template <typename C>
   C F(C x) const {
     return std::tanh(x);
@@ -179,6 +187,7 @@ struct TanhOp : FloatActivation<TanhOp> {
 struct GeluOp : FloatActivation<GeluOp> {
   static constexpr double kCost = kExpensiveCost;
   explicit GeluOp(const OpKernelInfo&) {}
+  void ApplyFloatArray(const float* x, float* y, int64_t n) const { vector_math::Gelu(x, y, n); }
   template <typename C>
   C F(C x) const {
     return C(0.5) * x * (1 + std::erf(x * static_cast<C>(0.70710678118654752440)));

@@ -3,7 +3,8 @@
 // Numbers become strings the way numpy prints them: the shortest digits that read back to the
 // same value, positional for 1e-4 <= |x| < 1e16 ("0.5", "100.0") and scientific otherwise
 // ("1e-05", "1.5e+20"); the special values are "NaN", "INF" and "-INF" as the spec names them.
-// Strings are parsed as C numbers (case-insensitive "NaN"/"INF"/"+INF"/"-INF" included).
+// Strings are parsed as C numbers, independent of the locale, (case-insensitive "NaN"/"INF"/"+INF"/"-INF" included).
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -11,7 +12,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
+#include <system_error>
 
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/math/elementwise.h"
@@ -90,7 +93,7 @@ std::string FloatToString(F v) {
     // Fewest significant digits that read back to the same 16-bit value.
     for (int precision = 1; precision <= 9; ++precision) {
       std::snprintf(buf, sizeof(buf), "%.*e", precision - 1, d);
-      if (HalfFromDouble<F>(std::strtod(buf, nullptr)) == v) break;
+      if (HalfFromDouble<F>(ParseFloat<double>(buf, DataTypeFor<F>())) == v) break;
     }
   } else {
     const auto r = std::to_chars(buf, buf + sizeof(buf) - 1, v, std::chars_format::scientific);
@@ -134,31 +137,39 @@ bool EqualsIgnoreCase(const std::string& a, const char* b) {
   ThrowError(ErrorCode::kInvalidArgument, "Cast: cannot read '", s, "' as ", DataTypeName(to));
 }
 
-double ParseDouble(const std::string& s, DataType to) {
-  const char* begin = s.c_str();
-  char* end = nullptr;
-  const double d = std::strtod(begin, &end);
-  if (end == begin || !IsAllSpace(end)) ThrowUnparsable(s, to);
-  return d;
+// Reads a float or double with from_chars, which unlike strtod ignores the process locale.
+// Leading/trailing spaces and a leading '+' are accepted as strtod would.
+template <typename F>
+F ParseFloat(const std::string& s, DataType to) {
+  const char* p = s.c_str();
+  const char* const end = p + s.size();
+  while (p < end && std::isspace(static_cast<unsigned char>(*p))) ++p;
+  if (p < end && *p == '+' && p + 1 < end && p[1] != '-') ++p;
+  F value = 0;
+  const auto r = std::from_chars(p, end, value, std::chars_format::general);
+  if (r.ptr == p || !IsAllSpace(r.ptr)) ThrowUnparsable(s, to);
+  if (r.ec == std::errc::result_out_of_range) {
+    // from_chars leaves the value alone on overflow/underflow; give the IEEE result.
+    const bool negative = *p == '-';
+    const char* e = std::find_if(p, r.ptr, [](char c) { return c == 'e' || c == 'E'; });
+    const bool tiny = e + 1 < r.ptr && e[1] == '-';
+    value = tiny ? F(0) : std::numeric_limits<F>::infinity();
+    if (negative) value = -value;
+  }
+  return value;
 }
 
 template <typename D>
 D FromString(const std::string& s) {
   constexpr DataType kTo = DataTypeFor<D>();
-  if constexpr (std::is_same_v<D, float>) {
-    const char* begin = s.c_str();
-    char* end = nullptr;
-    const float f = std::strtof(begin, &end);
-    if (end == begin || !IsAllSpace(end)) ThrowUnparsable(s, kTo);
-    return f;
-  } else if constexpr (std::is_same_v<D, double>) {
-    return ParseDouble(s, kTo);
+  if constexpr (std::is_floating_point_v<D>) {
+    return ParseFloat<D>(s, kTo);
   } else if constexpr (kIsHalf<D>) {
-    return HalfFromDouble<D>(ParseDouble(s, kTo));
+    return HalfFromDouble<D>(ParseFloat<double>(s, kTo));
   } else if constexpr (std::is_same_v<D, bool>) {
     if (EqualsIgnoreCase(s, "true")) return true;
     if (EqualsIgnoreCase(s, "false")) return false;
-    return ParseDouble(s, kTo) != 0.0;
+    return ParseFloat<double>(s, kTo) != 0.0;
   } else {
     const char* begin = s.c_str();
     char* end = nullptr;
@@ -171,7 +182,7 @@ D FromString(const std::string& s) {
       if (end != begin && errno == 0 && IsAllSpace(end)) return static_cast<D>(v);
     }
     // "100.5" or "1e3": read as a float and truncate.
-    return FloatToInt<D>(ParseDouble(s, kTo));
+    return FloatToInt<D>(ParseFloat<double>(s, kTo));
   }
 }
 

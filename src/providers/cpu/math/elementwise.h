@@ -141,6 +141,19 @@ void RunUnary(ThreadPool* pool, int64_t n, const In* x, Out* o, double cost, F f
   });
 }
 
+// Ops may offer ApplyFloatArray(const float* x, float* y, int64_t n), a vectorised path for
+// contiguous float data; the kernels use it instead of the per-element Apply when present.
+template <typename Op, typename = void>
+struct HasFloatArray : std::false_type {};
+template <typename Op>
+struct HasFloatArray<Op, std::void_t<decltype(&Op::ApplyFloatArray)>> : std::true_type {};
+
+// fn(x + begin, y + begin, count) over blocks of [0, n), split across threads.
+template <typename F>
+void RunFloatArray(ThreadPool* pool, int64_t n, const float* x, float* y, double cost, F fn) {
+  ThreadPool::TryParallelFor(pool, n, cost, [&](int64_t begin, int64_t end) { fn(x + begin, y + begin, end - begin); });
+}
+
 // The inner loop of a binary op over one run, specialised on which side broadcasts so that the
 // common cases are plain loops over contiguous memory.
 template <typename A, typename B, typename O, typename F>

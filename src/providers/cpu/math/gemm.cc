@@ -358,10 +358,7 @@ const GemmMicroKernel<double>& PortableDgemmKernel() {
   return kernel;
 }
 
-const GemmMicroKernel<float>& ActiveSgemmKernel() {
-  static const GemmMicroKernel<float>& kernel = PortableSgemmKernel();
-  return kernel;
-}
+const GemmMicroKernel<float>& ActiveSgemmKernel() { return SelectSgemmKernel(); }
 
 const GemmMicroKernel<double>& ActiveDgemmKernel() {
   static const GemmMicroKernel<double>& kernel = PortableDgemmKernel();

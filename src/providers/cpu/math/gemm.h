@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/framework/thread_pool.h"
+#include "providers/cpu/common/cpu_features.h"
 
 namespace ortlite {
 
@@ -52,6 +53,10 @@ const GemmMicroKernel<double>& PortableDgemmKernel();
 
 // The kernels Sgemm/Dgemm use; chosen once, on first use (the single place for runtime dispatch).
 const GemmMicroKernel<float>& ActiveSgemmKernel();
+// The SIMD micro-kernel for `level`, nullptr for scalar; and the one chosen
+// for this host (gemm_dispatch.cc).
+const GemmMicroKernel<float>* SimdSgemmKernel(IsaLevel level);
+const GemmMicroKernel<float>& SelectSgemmKernel();
 const GemmMicroKernel<double>& ActiveDgemmKernel();
 
 // The packed, blocked driver with an explicit micro-kernel (tests run it against the reference

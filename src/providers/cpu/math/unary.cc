@@ -7,6 +7,7 @@
 
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/math/elementwise.h"
+#include "providers/cpu/math/vector_math.h"
 
 namespace ortlite {
 namespace {
@@ -26,8 +27,13 @@ class UnaryKernel final : public OpKernel {
         x.GetElementType(),
         [&](auto tag) {
           using T = typename decltype(tag)::type;
-          RunUnary(ctx.GetThreadPool(), x.NumElements(), x.Data<T>(), y->MutableData<T>(), Op::kCost,
-                   [](T v) { return Op::Apply(v); });
+          if constexpr (std::is_same_v<T, float> && HasFloatArray<Op>::value) {
+            RunFloatArray(ctx.GetThreadPool(), x.NumElements(), x.Data<float>(), y->MutableData<float>(), kMediumCost,
+                          [](const float* in, float* out, int64_t n) { Op::ApplyFloatArray(in, out, n); });
+          } else {
+            RunUnary(ctx.GetThreadPool(), x.NumElements(), x.Data<T>(), y->MutableData<T>(), Op::kCost,
+                     [](T v) { return Op::Apply(v); });
+          }
         },
         node().OpType().c_str());
   }
@@ -44,7 +50,6 @@ class UnaryKernel final : public OpKernel {
     }                                                    \
   };
 
-ORTLITE_FLOAT_UNARY_OP(Exp, kExpensiveCost, std::exp(x))
 ORTLITE_FLOAT_UNARY_OP(Log, kExpensiveCost, std::log(x))
 ORTLITE_FLOAT_UNARY_OP(Sqrt, kMediumCost, std::sqrt(x))
 ORTLITE_FLOAT_UNARY_OP(Reciprocal, kMediumCost, 1 / x)
@@ -64,6 +69,16 @@ ORTLITE_FLOAT_UNARY_OP(Asinh, kExpensiveCost, std::asinh(x))
 ORTLITE_FLOAT_UNARY_OP(Acosh, kExpensiveCost, std::acosh(x))
 ORTLITE_FLOAT_UNARY_OP(Atanh, kExpensiveCost, std::atanh(x))
 #undef ORTLITE_FLOAT_UNARY_OP
+
+struct ExpOp {
+  using Types = FloatTypes;
+  static constexpr double kCost = kExpensiveCost;
+  template <typename T>
+  static T Apply(T v) {
+    return ViaCompute(v, [](auto x) { return std::exp(x); });
+  }
+  static void ApplyFloatArray(const float* x, float* y, int64_t n) { vector_math::Exp(x, y, n); }
+};
 
 template <typename T>
 inline T FlipSignBit(T v) {
@@ -133,6 +148,7 @@ struct ErfOp {
       return static_cast<T>(std::erf(static_cast<double>(v)));
     }
   }
+  static void ApplyFloatArray(const float* x, float* y, int64_t n) { vector_math::Erf(x, y, n); }
 };
 
 class IsNaNKernel final : public OpKernel {

@@ -18,6 +18,8 @@ namespace {
 
 // Elements of col scratch per band; bounds memory at 8 MiB of floats.
 constexpr int64_t kColBudget = int64_t{1} << 21;
+// Multiply-adds below which an (image, group) GEMM runs on one thread.
+constexpr double kSmallGemmWork = 1 << 22;
 
 struct ConvProblem {
   int64_t batch = 0, in_channels = 0, out_channels = 0, group = 1;
@@ -52,10 +54,8 @@ void DepthwiseConv(const T* x, const T* w, const T* bias, T* y, const ConvProble
               for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
                 const int64_t offset = kw * g.dilation[2] - g.pad_begin[2];
                 const int64_t s = g.stride[2];
-                // ow in [ow_begin, ow_end) reads inside the row.
-                const int64_t ow_begin = offset >= 0 ? 0 : std::min(out_w, (-offset + s - 1) / s);
-                const int64_t last = g.in[2] - 1 - offset;
-                const int64_t ow_end = last < 0 ? ow_begin : std::clamp(last / s + 1, ow_begin, out_w);
+                int64_t ow_begin, ow_end;
+                ValidOutputRange(out_w, s, offset, g.in[2], ow_begin, ow_end);
                 const T wv = wrow[kw];
                 if (s == 1) {
                   const T* xs = xrow + (ow_begin + offset);
@@ -100,26 +100,41 @@ void RunConv(const T* x, const T* w, const T* bias, T* y, const ConvProblem& p, 
   const int64_t out_rows = g.out[0] * g.out[1];
   const int64_t rows_per_band =
       std::clamp<int64_t>(kColBudget / std::max<int64_t>(1, col_rows * out_w), 1, std::max<int64_t>(1, out_rows));
-  std::vector<T> col(pointwise ? 0 : static_cast<size_t>(col_rows * rows_per_band * out_w));
+  const size_t col_size = pointwise ? 0 : static_cast<size_t>(col_rows * rows_per_band * out_w);
 
-  for (int64_t n = 0; n < p.batch; ++n) {
-    for (int64_t gi = 0; gi < p.group; ++gi) {
-      const T* xg = x + (n * p.in_channels + gi * c_per_group) * in_size;
-      const T* wg = w + gi * m_per_group * col_rows;
-      T* yg = y + (n * p.out_channels + gi * m_per_group) * out_size;
-      if (pointwise) {
-        GemmFp(false, false, m_per_group, out_size, c_per_group, T(1), wg, col_rows, xg, in_size, beta, yg, out_size,
-               pool);
-        continue;
-      }
-      for (int64_t r0 = 0; r0 < out_rows; r0 += rows_per_band) {
-        const int64_t r1 = std::min(out_rows, r0 + rows_per_band);
-        const int64_t cols = (r1 - r0) * out_w;
-        Im2Col(xg, c_per_group, g, r0, r1, col.data(), pool);
-        GemmFp(false, false, m_per_group, cols, col_rows, T(1), wg, col_rows, col.data(), cols, beta,
-               yg + r0 * out_w, out_size, pool);
-      }
+  // One (image, group) GEMM chain; `inner` is the pool its GEMMs and im2col may use.
+  auto run_one = [&](int64_t n, int64_t gi, std::vector<T>& col, ThreadPool* inner) {
+    const T* xg = x + (n * p.in_channels + gi * c_per_group) * in_size;
+    const T* wg = w + gi * m_per_group * col_rows;
+    T* yg = y + (n * p.out_channels + gi * m_per_group) * out_size;
+    if (pointwise) {
+      GemmFp(false, false, m_per_group, out_size, c_per_group, T(1), wg, col_rows, xg, in_size, beta, yg, out_size,
+             inner);
+      return;
     }
+    col.resize(col_size);
+    for (int64_t r0 = 0; r0 < out_rows; r0 += rows_per_band) {
+      const int64_t r1 = std::min(out_rows, r0 + rows_per_band);
+      const int64_t cols = (r1 - r0) * out_w;
+      Im2Col(xg, c_per_group, g, r0, r1, col.data(), inner);
+      GemmFp(false, false, m_per_group, cols, col_rows, T(1), wg, col_rows, col.data(), cols, beta, yg + r0 * out_w,
+             out_size, inner);
+    }
+  };
+  // Many small GEMMs (grouped convs, batches of small images) parallelise better one per thread
+  // than each across all threads.
+  const int64_t tasks = p.batch * p.group;
+  const double task_work = static_cast<double>(m_per_group) * col_rows * out_size;
+  if (tasks >= 2 * ThreadPool::DegreeOfParallelism(pool) && task_work < kSmallGemmWork) {
+    ThreadPool::TryParallelFor(pool, tasks, 2.0 * task_work, [&](int64_t begin, int64_t end) {
+      std::vector<T> col;
+      for (int64_t t = begin; t < end; ++t) run_one(t / p.group, t % p.group, col, nullptr);
+    });
+    return;
+  }
+  std::vector<T> col;
+  for (int64_t n = 0; n < p.batch; ++n) {
+    for (int64_t gi = 0; gi < p.group; ++gi) run_one(n, gi, col, pool);
   }
 }
 

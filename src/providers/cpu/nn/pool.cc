@@ -65,9 +65,10 @@ void ForEachWindow(int64_t planes, const Geometry3D& g, ThreadPool* pool, const 
   });
 }
 
+// MaxPool with the Indices output: one window at a time, tracking where the maximum was.
 template <typename T>
-void MaxPool(const T* x, T* y, int64_t* indices, bool column_major, int64_t planes, const Geometry3D& g,
-             ThreadPool* pool) {
+void MaxPoolWithIndices(const T* x, T* y, int64_t* indices, bool column_major, int64_t planes, const Geometry3D& g,
+                        ThreadPool* pool) {
   const int64_t in_size = g.InSize();
   using C = decltype(ToCompute(T()));
   ForEachWindow(planes, g, pool, [&](int64_t plane, int64_t out_index, const AxisWindow* w) {
@@ -93,55 +94,127 @@ void MaxPool(const T* x, T* y, int64_t* indices, bool column_major, int64_t plan
       }
     }
     y[out_index] = FromCompute<T>(best);
-    if (indices) {
-      int64_t offset = -1;
-      if (best_d >= 0) {
-        offset = plane * in_size + (column_major ? (best_w * g.in[1] + best_h) * g.in[0] + best_d
-                                                 : (best_d * g.in[1] + best_h) * g.in[2] + best_w);
+    int64_t offset = -1;
+    if (best_d >= 0) {
+      offset = plane * in_size + (column_major ? (best_w * g.in[1] + best_h) * g.in[0] + best_d
+                                               : (best_d * g.in[1] + best_h) * g.in[2] + best_w);
+    }
+    indices[out_index] = offset;
+  });
+}
+
+// Pools one output row (all ow of an (od, oh) pair) a kernel offset at a time, so the inner loop
+// runs over output columns without branches (and vectorises for stride 1):
+//   acc[ow] = step(acc[ow], x) for every in-bounds x of every window; finish(row, acc, w0, w1).
+template <typename T, typename C, typename Step, typename Finish>
+void PoolByRows(const T* x, T* y, int64_t planes, const Geometry3D& g, ThreadPool* pool, C init, const Step& step,
+                const Finish& finish) {
+  const int64_t in_size = g.InSize(), out_size = g.OutSize(), out_w = g.out[2];
+  struct Column {
+    int64_t begin, end, offset;
+  };
+  std::vector<Column> columns(static_cast<size_t>(g.kernel[2]));
+  for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
+    Column& c = columns[kw];
+    c.offset = kw * g.dilation[2] - g.pad_begin[2];
+    ValidOutputRange(out_w, g.stride[2], c.offset, g.in[2], c.begin, c.end);
+  }
+  const int64_t sw = g.stride[2];
+  ThreadPool::TryParallelFor(pool, planes, static_cast<double>(out_size * g.KernelSize()),
+                             [&](int64_t begin, int64_t end) {
+    std::vector<C> acc(static_cast<size_t>(out_w));
+    for (int64_t plane = begin; plane < end; ++plane) {
+      const T* xp = x + plane * in_size;
+      T* yp = y + plane * out_size;
+      for (int64_t od = 0; od < g.out[0]; ++od) {
+        const AxisWindow w0 = WindowAt(g, 0, od);
+        for (int64_t oh = 0; oh < g.out[1]; ++oh) {
+          const AxisWindow w1 = WindowAt(g, 1, oh);
+          std::fill(acc.begin(), acc.end(), init);
+          C* a = acc.data();
+          for (int64_t kd = w0.kb; kd < w0.ke; ++kd) {
+            const int64_t id = w0.start + kd * g.dilation[0];
+            for (int64_t kh = w1.kb; kh < w1.ke; ++kh) {
+              const int64_t ih = w1.start + kh * g.dilation[1];
+              const T* row = xp + (id * g.in[1] + ih) * g.in[2];
+              for (const Column& c : columns) {
+                if (sw == 1) {
+                  const T* xs = row + (c.begin + c.offset);
+                  C* as = a + c.begin;
+                  for (int64_t i = 0; i < c.end - c.begin; ++i) as[i] = step(as[i], xs[i]);
+                } else {
+                  for (int64_t ow = c.begin; ow < c.end; ++ow) a[ow] = step(a[ow], row[ow * sw + c.offset]);
+                }
+              }
+            }
+          }
+          finish(yp + (od * g.out[1] + oh) * out_w, a, w0, w1);
+        }
       }
-      indices[out_index] = offset;
     }
   });
+}
+
+template <typename T>
+void MaxPoolPlain(const T* x, T* y, int64_t planes, const Geometry3D& g, ThreadPool* pool) {
+  using C = decltype(ToCompute(T()));
+  const C lowest = std::numeric_limits<C>::has_infinity ? -std::numeric_limits<C>::infinity()
+                                                        : std::numeric_limits<C>::lowest();
+  PoolByRows<T, C>(
+      x, y, planes, g, pool, lowest,
+      [](C a, T v) {
+        const C c = ToCompute(v);
+        return c > a ? c : a;
+      },
+      [&](T* out, const C* a, const AxisWindow&, const AxisWindow&) {
+        for (int64_t ow = 0; ow < g.out[2]; ++ow) out[ow] = FromCompute<T>(a[ow]);
+      });
 }
 
 template <typename T>
 void AverageOrLpPool(PoolKind kind, const T* x, T* y, bool count_include_pad, float p, int64_t planes,
                      const Geometry3D& g, ThreadPool* pool) {
   using C = ComputeType<T>;
-  const int64_t in_size = g.InSize();
   const C pc = static_cast<C>(p);
-  ForEachWindow(planes, g, pool, [&](int64_t plane, int64_t out_index, const AxisWindow* w) {
-    const T* xp = x + plane * in_size;
-    C sum = C(0);
-    for (int64_t kd = w[0].kb; kd < w[0].ke; ++kd) {
-      const int64_t id = w[0].start + kd * g.dilation[0];
-      for (int64_t kh = w[1].kb; kh < w[1].ke; ++kh) {
-        const int64_t ih = w[1].start + kh * g.dilation[1];
-        const T* row = xp + (id * g.in[1] + ih) * g.in[2];
-        for (int64_t kw = w[2].kb; kw < w[2].ke; ++kw) {
-          const C v = static_cast<C>(ToCompute(row[w[2].start + kw * g.dilation[2]]));
-          if (kind == PoolKind::kAverage) {
-            sum += v;
-          } else if (p == 2.f) {
-            sum += v * v;
-          } else {
-            sum += std::pow(std::abs(v), pc);
+  if (kind == PoolKind::kAverage) {
+    // Divisor per output column; rows multiply in their own counts.
+    std::vector<C> column_count(static_cast<size_t>(g.out[2]));
+    for (int64_t ow = 0; ow < g.out[2]; ++ow) {
+      const AxisWindow w = WindowAt(g, 2, ow);
+      column_count[ow] = static_cast<C>(count_include_pad ? PaddedCount(g, 2, w.start) : w.ke - w.kb);
+    }
+    auto count = [&](const AxisWindow& w, int d) {
+      return static_cast<C>(count_include_pad ? PaddedCount(g, d, w.start) : w.ke - w.kb);
+    };
+    PoolByRows<T, C>(
+        x, y, planes, g, pool, C(0), [](C a, T v) { return a + static_cast<C>(ToCompute(v)); },
+        [&](T* out, const C* a, const AxisWindow& w0, const AxisWindow& w1) {
+          const C rows = count(w0, 0) * count(w1, 1);
+          for (int64_t ow = 0; ow < g.out[2]; ++ow) {
+            const C n = rows * column_count[ow];
+            out[ow] = FromCompute<T>(n > C(0) ? a[ow] / n : C(0));
           }
-        }
-      }
+        });
+    return;
+  }
+  auto finish_lp = [&](T* out, const C* a, const AxisWindow&, const AxisWindow&) {
+    for (int64_t ow = 0; ow < g.out[2]; ++ow) {
+      out[ow] = FromCompute<T>(p == 2.f ? std::sqrt(a[ow]) : p == 1.f ? a[ow] : std::pow(a[ow], C(1) / pc));
     }
-    C result;
-    if (kind == PoolKind::kAverage) {
-      int64_t count = 1;
-      for (int d = 0; d < 3; ++d) {
-        count *= count_include_pad ? PaddedCount(g, d, w[d].start) : w[d].ke - w[d].kb;
-      }
-      result = count > 0 ? sum / static_cast<C>(count) : C(0);
-    } else {
-      result = p == 2.f ? std::sqrt(sum) : p == 1.f ? sum : std::pow(sum, C(1) / pc);
-    }
-    y[out_index] = FromCompute<T>(result);
-  });
+  };
+  if (p == 2.f) {
+    PoolByRows<T, C>(x, y, planes, g, pool, C(0), [](C a, T v) {
+      const C c = static_cast<C>(ToCompute(v));
+      return a + c * c;
+    }, finish_lp);
+  } else if (p == 1.f) {
+    PoolByRows<T, C>(x, y, planes, g, pool, C(0), [](C a, T v) { return a + std::abs(static_cast<C>(ToCompute(v))); },
+                     finish_lp);
+  } else {
+    PoolByRows<T, C>(x, y, planes, g, pool, C(0), [pc](C a, T v) {
+      return a + std::pow(std::abs(static_cast<C>(ToCompute(v))), pc);
+    }, finish_lp);
+  }
 }
 
 class Pool final : public OpKernel {
@@ -179,7 +252,11 @@ class Pool final : public OpKernel {
       using MaxTypes = TypeList<float, double, MLFloat16, BFloat16, int8_t, uint8_t>;
       VisitType<MaxTypes>(X.GetElementType(), [&](auto tag) {
         using T = typename decltype(tag)::type;
-        MaxPool<T>(X.Data<T>(), Y->MutableData<T>(), indices, column_major_, planes, g, pool);
+        if (indices) {
+          MaxPoolWithIndices<T>(X.Data<T>(), Y->MutableData<T>(), indices, column_major_, planes, g, pool);
+        } else {
+          MaxPoolPlain<T>(X.Data<T>(), Y->MutableData<T>(), planes, g, pool);
+        }
       }, "MaxPool");
       return;
     }

@@ -21,17 +21,20 @@ template <typename T>
 void NormalizeLanes(SoftmaxKind kind, const T* x, T* y, int64_t len, int64_t stride, int64_t lanes,
                     std::vector<ComputeType<T>>& scratch) {
   using C = ComputeType<T>;
-  scratch.assign(static_cast<size_t>(3 * lanes), C(0));
+  // Per lane: max, sum, argmax; then the shifted values (exponentiated for Softmax).
+  scratch.assign(static_cast<size_t>((3 + len) * lanes), C(0));
   C* max = scratch.data();
   C* sum = max + lanes;
   C* arg = sum + lanes;
+  C* v = arg + lanes;
   for (int64_t l = 0; l < lanes; ++l) max[l] = -std::numeric_limits<C>::infinity();
   for (int64_t i = 0; i < len; ++i) {
     const T* row = x + i * stride;
+    C* vi = v + i * lanes;
     for (int64_t l = 0; l < lanes; ++l) {
-      const C v = static_cast<C>(ToCompute(row[l]));
-      if (v > max[l]) {
-        max[l] = v;
+      vi[l] = static_cast<C>(ToCompute(row[l]));
+      if (vi[l] > max[l]) {
+        max[l] = vi[l];
         arg[l] = static_cast<C>(i);
       }
     }
@@ -44,20 +47,24 @@ void NormalizeLanes(SoftmaxKind kind, const T* x, T* y, int64_t len, int64_t str
     return;
   }
   for (int64_t i = 0; i < len; ++i) {
-    const T* row = x + i * stride;
-    for (int64_t l = 0; l < lanes; ++l) sum[l] += std::exp(static_cast<C>(ToCompute(row[l])) - max[l]);
+    C* vi = v + i * lanes;
+    for (int64_t l = 0; l < lanes; ++l) {
+      vi[l] -= max[l];
+      const C e = std::exp(vi[l]);
+      sum[l] += e;
+      if (kind == SoftmaxKind::kSoftmax) vi[l] = e;
+    }
+  }
+  for (int64_t l = 0; l < lanes; ++l) {
+    sum[l] = kind == SoftmaxKind::kSoftmax ? C(1) / sum[l] : std::log(sum[l]);
   }
   for (int64_t i = 0; i < len; ++i) {
-    const T* in = x + i * stride;
+    const C* vi = v + i * lanes;
     T* out = y + i * stride;
     if (kind == SoftmaxKind::kSoftmax) {
-      for (int64_t l = 0; l < lanes; ++l) {
-        out[l] = FromCompute<T>(std::exp(static_cast<C>(ToCompute(in[l])) - max[l]) / sum[l]);
-      }
+      for (int64_t l = 0; l < lanes; ++l) out[l] = FromCompute<T>(vi[l] * sum[l]);
     } else {
-      for (int64_t l = 0; l < lanes; ++l) {
-        out[l] = FromCompute<T>(static_cast<C>(ToCompute(in[l])) - max[l] - std::log(sum[l]));
-      }
+      for (int64_t l = 0; l < lanes; ++l) out[l] = FromCompute<T>(vi[l] - sum[l]);
     }
   }
 }
@@ -82,17 +89,21 @@ void NormalizeRow(SoftmaxKind kind, const T* x, T* y, int64_t len, std::vector<C
     return;
   }
   C sum = C(0);
+  if (kind == SoftmaxKind::kSoftmax) {
+    for (int64_t i = 0; i < len; ++i) {
+      v[i] = std::exp(v[i] - max);
+      sum += v[i];
+    }
+    const C inv = C(1) / sum;
+    for (int64_t i = 0; i < len; ++i) y[i] = FromCompute<T>(v[i] * inv);
+    return;
+  }
   for (int64_t i = 0; i < len; ++i) {
     v[i] -= max;
     sum += std::exp(v[i]);
   }
-  if (kind == SoftmaxKind::kSoftmax) {
-    const C inv = C(1) / sum;
-    for (int64_t i = 0; i < len; ++i) y[i] = FromCompute<T>(std::exp(v[i]) * inv);
-  } else {
-    const C log_sum = std::log(sum);
-    for (int64_t i = 0; i < len; ++i) y[i] = FromCompute<T>(v[i] - log_sum);
-  }
+  const C log_sum = std::log(sum);
+  for (int64_t i = 0; i < len; ++i) y[i] = FromCompute<T>(v[i] - log_sum);
 }
 
 class SoftmaxFamily final : public OpKernel {
@@ -124,23 +135,24 @@ class SoftmaxFamily final : public OpKernel {
       inner = shape.SizeFromDimension(static_cast<size_t>(axis) + 1);
     }
     if (X.NumElements() == 0) return;
-    // Lanes are split into chunks so a single outer slice still spreads over threads.
-    constexpr int64_t kLaneChunk = 256;
-    const int64_t chunks = (inner + kLaneChunk - 1) / kLaneChunk;
+    // Lanes are processed in chunks whose scratch (len values per lane) stays around 256 KiB; this
+    // also spreads a single outer slice over threads.
+    const int64_t lane_chunk = std::clamp<int64_t>((int64_t{1} << 16) / std::max<int64_t>(len, 1), 1, 256);
+    const int64_t chunks = (inner + lane_chunk - 1) / lane_chunk;
     VisitType<FloatTypes>(X.GetElementType(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       const T* x = X.Data<T>();
       T* y = Y->MutableData<T>();
-      ThreadPool::TryParallelFor(ctx.GetThreadPool(), outer * chunks, 20.0 * len * std::min(inner, kLaneChunk),
+      ThreadPool::TryParallelFor(ctx.GetThreadPool(), outer * chunks, 20.0 * len * std::min(inner, lane_chunk),
                                  [&](int64_t begin, int64_t end) {
         std::vector<ComputeType<T>> scratch;
         for (int64_t t = begin; t < end; ++t) {
-          const int64_t o = t / chunks, lane0 = (t % chunks) * kLaneChunk;
+          const int64_t o = t / chunks, lane0 = (t % chunks) * lane_chunk;
           const int64_t offset = o * len * inner + lane0;
           if (inner == 1) {
             NormalizeRow<T>(kind_, x + offset, y + offset, len, scratch);
           } else {
-            NormalizeLanes<T>(kind_, x + offset, y + offset, len, inner, std::min(kLaneChunk, inner - lane0), scratch);
+            NormalizeLanes<T>(kind_, x + offset, y + offset, len, inner, std::min(lane_chunk, inner - lane0), scratch);
           }
         }
       });

@@ -105,20 +105,6 @@ std::vector<int64_t> SpatialAttributes::OutputSpatial(const Geometry3D& g, size_
   return std::vector<int64_t>(g.out + (kMaxSpatialRank - spatial_rank), g.out + kMaxSpatialRank);
 }
 
-namespace {
-
-// The [begin, end) range of positions o in [0, count) with 0 <= o * stride + offset < limit.
-inline void ValidRange(int64_t count, int64_t stride, int64_t offset, int64_t limit, int64_t& begin, int64_t& end) {
-  // o * stride + offset >= 0  <=>  o >= ceil(-offset / stride)
-  begin = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-  // o * stride + offset <= limit - 1  <=>  o <= floor((limit - 1 - offset) / stride)
-  const int64_t last = limit - 1 - offset;
-  end = last < 0 ? 0 : last / stride + 1;
-  begin = std::min(begin, count);
-  end = std::clamp(end, begin, count);
-}
-
-}  // namespace
 
 template <typename T>
 void Im2Col(const T* x, int64_t channels, const Geometry3D& g, int64_t row_begin, int64_t row_end, T* col,
@@ -140,7 +126,7 @@ void Im2Col(const T* x, int64_t channels, const Geometry3D& g, int64_t row_begin
       T* dst = col + r * cols;
       const int64_t w_offset = kw * g.dilation[2] - g.pad_begin[2];
       int64_t ow_begin, ow_end;
-      ValidRange(out_w, g.stride[2], w_offset, g.in[2], ow_begin, ow_end);
+      ValidOutputRange(out_w, g.stride[2], w_offset, g.in[2], ow_begin, ow_end);
       for (int64_t row = row_begin; row < row_end; ++row, dst += out_w) {
         const int64_t od = row / g.out[1], oh = row % g.out[1];
         const int64_t id = od * g.stride[0] - g.pad_begin[0] + kd * g.dilation[0];
@@ -181,7 +167,7 @@ void Col2ImAdd(const T* col, int64_t channels, const Geometry3D& g, int64_t row_
         const T* src = col + (c * kernel_size + k) * cols;
         const int64_t w_offset = kw * g.dilation[2] - g.pad_begin[2];
         int64_t ow_begin, ow_end;
-        ValidRange(out_w, g.stride[2], w_offset, g.in[2], ow_begin, ow_end);
+        ValidOutputRange(out_w, g.stride[2], w_offset, g.in[2], ow_begin, ow_end);
         if (ow_begin >= ow_end) continue;
         for (int64_t row = row_begin; row < row_end; ++row, src += out_w) {
           const int64_t od = row / g.out[1], oh = row % g.out[1];

@@ -66,6 +66,17 @@ class SpatialAttributes {
   bool ceil_mode_ = false;
 };
 
+// The range [begin, end) of output positions o in [0, count) whose input o * stride + offset
+// lies in [0, limit): where one kernel offset reads inside the input row.
+inline void ValidOutputRange(int64_t count, int64_t stride, int64_t offset, int64_t limit, int64_t& begin,
+                             int64_t& end) {
+  begin = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  const int64_t last = limit - 1 - offset;
+  end = last < 0 ? 0 : last / stride + 1;
+  begin = begin < count ? begin : count;
+  end = end < begin ? begin : (end > count ? count : end);
+}
+
 // Copies the window of every output position in [row_begin, row_end) output rows (a row being
 // the out[2] positions of one (od, oh) pair) for every (channel, kernel offset) into `col`:
 // col[(c * kernel_size + k) * cols + (row - row_begin) * out[2] + ow], zero where the window

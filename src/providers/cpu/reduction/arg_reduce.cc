@@ -1,71 +1,135 @@
 // ArgMax and ArgMin: int64 index of the extreme value along one axis. Ties give the first index,
 // or the last with select_last_index (opset 12+). A NaN counts as the extreme (the first NaN wins),
 // as in numpy.
+#include <climits>
 #include <cmath>
 #include <type_traits>
+#include <vector>
 
 #include "core/framework/kernel_registry.h"
 
 namespace ortlite {
 namespace {
 
+// Whether `candidate` (at a later index) replaces `best`. Written without branches so the
+// strided loop vectorises.
 template <bool kMax, bool kLast, typename C>
 inline bool Better(C candidate, C best) {
+  const bool wins = kLast ? (kMax ? candidate >= best : candidate <= best) : (kMax ? candidate > best : candidate < best);
   if constexpr (std::is_floating_point_v<C>) {
-    if (std::isnan(best)) return false;
-    if (std::isnan(candidate)) return true;
+    return (wins | (candidate != candidate)) & (best == best);
+  } else {
+    return wins;
+  }
+}
+
+// Contiguous row: find the extreme value with independent lanes, then its first (or last)
+// position. NaNs are tracked in a separate mask so the max/min stays a plain select that
+// vectorises.
+template <bool kMax, bool kLast, typename T>
+int64_t ArgOfRow(const T* p, int64_t n) {
+  using C = decltype(ToCompute(T()));
+  constexpr int kLanes = 16;
+  constexpr bool kFloat = std::is_floating_point_v<C>;
+  const auto pick = [](C best, C v) { return (kMax ? v > best : v < best) ? v : best; };
+  C best = ToCompute(p[0]);
+  int32_t nan_seen = 0;
+  if (n >= 2 * kLanes) {
+    C lane[kLanes];
+    int32_t lane_nan[kLanes] = {};
+    for (int l = 0; l < kLanes; ++l) lane[l] = ToCompute(p[l]);
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+      for (int l = 0; l < kLanes; ++l) {
+        const C v = ToCompute(p[i + l]);
+        lane[l] = pick(lane[l], v);
+        if constexpr (kFloat) lane_nan[l] |= (v != v);
+      }
+    }
+    for (; i < n; ++i) {
+      const C v = ToCompute(p[i]);
+      lane[0] = pick(lane[0], v);
+      if constexpr (kFloat) lane_nan[0] |= (v != v);
+    }
+    for (int l = 0; l < kLanes; ++l) {
+      best = pick(best, lane[l]);
+      nan_seen |= lane_nan[l];
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) {
+      const C v = ToCompute(p[i]);
+      best = pick(best, v);
+      if constexpr (kFloat) nan_seen |= (v != v);
+    }
+  }
+  if constexpr (kFloat) {
+    if (nan_seen) {  // the first NaN
+      for (int64_t i = 0; i < n; ++i) {
+        if (std::isnan(ToCompute(p[i]))) return i;
+      }
+    }
   }
   if constexpr (kLast) {
-    return kMax ? candidate >= best : candidate <= best;
+    for (int64_t i = n; i-- > 0;) {
+      if (ToCompute(p[i]) == best) return i;
+    }
   } else {
-    return kMax ? candidate > best : candidate < best;
+    for (int64_t i = 0; i < n; ++i) {
+      if (ToCompute(p[i]) == best) return i;
+    }
   }
+  return 0;
+}
+
+// x viewed as [outer, n, inner] with inner > 1; y as [outer, inner].
+template <bool kMax, bool kLast, typename I, typename T>
+void StridedArg(const T* x, int64_t* y, int64_t outer, int64_t n, int64_t inner, ThreadPool* pool) {
+  using C = decltype(ToCompute(T()));
+  ThreadPool::TryParallelFor(pool, outer, static_cast<double>(n * inner) * 2.0, [&](int64_t begin, int64_t end) {
+    // Locals, not captures, so stores do not look like they alias the loop bounds.
+    const int64_t len = inner, count = n;
+    std::vector<C> best_buf(static_cast<size_t>(len));
+    std::vector<I> index_buf(static_cast<size_t>(len));
+    C* best = best_buf.data();
+    I* index = index_buf.data();
+    for (int64_t o = begin; o < end; ++o) {
+      const T* p = x + o * count * len;
+      for (int64_t j = 0; j < len; ++j) {
+        best[j] = ToCompute(p[j]);
+        index[j] = 0;
+      }
+      for (int64_t i = 1; i < count; ++i) {
+        const T* row = p + i * len;
+        const I at = static_cast<I>(i);
+        for (int64_t j = 0; j < len; ++j) {
+          const C v = ToCompute(row[j]);
+          const bool better = Better<kMax, kLast>(v, best[j]);
+          best[j] = better ? v : best[j];
+          index[j] = better ? at : index[j];
+        }
+      }
+      int64_t* out = y + o * len;
+      for (int64_t j = 0; j < len; ++j) out[j] = index[j];
+    }
+  });
 }
 
 // x viewed as [outer, n, inner]; y as [outer, inner].
 template <bool kMax, bool kLast, typename T>
 void ArgReduce(const T* x, int64_t* y, int64_t outer, int64_t n, int64_t inner, ThreadPool* pool) {
-  using C = decltype(ToCompute(T()));
   if (inner == 1) {
     ThreadPool::TryParallelFor(pool, outer, static_cast<double>(n) * 2.0, [&](int64_t begin, int64_t end) {
-      for (int64_t o = begin; o < end; ++o) {
-        const T* p = x + o * n;
-        C best = ToCompute(p[0]);
-        int64_t best_i = 0;
-        for (int64_t i = 1; i < n; ++i) {
-          const C v = ToCompute(p[i]);
-          if (Better<kMax, kLast>(v, best)) {
-            best = v;
-            best_i = i;
-          }
-        }
-        y[o] = best_i;
-      }
+      for (int64_t o = begin; o < end; ++o) y[o] = ArgOfRow<kMax, kLast>(x + o * n, n);
     });
     return;
   }
   // Strided axis: keep a running best per inner position so each pass reads a contiguous row.
-  ThreadPool::TryParallelFor(pool, outer, static_cast<double>(n * inner) * 2.0, [&](int64_t begin, int64_t end) {
-    std::vector<C> best(static_cast<size_t>(inner));
-    for (int64_t o = begin; o < end; ++o) {
-      const T* p = x + o * n * inner;
-      int64_t* out = y + o * inner;
-      for (int64_t j = 0; j < inner; ++j) {
-        best[j] = ToCompute(p[j]);
-        out[j] = 0;
-      }
-      for (int64_t i = 1; i < n; ++i) {
-        const T* row = p + i * inner;
-        for (int64_t j = 0; j < inner; ++j) {
-          const C v = ToCompute(row[j]);
-          if (Better<kMax, kLast>(v, best[j])) {
-            best[j] = v;
-            out[j] = i;
-          }
-        }
-      }
-    }
-  });
+  // Indices are kept as int32 while they fit: same lane width as float, so the select vectorises.
+  if (n <= INT32_MAX) {
+    StridedArg<kMax, kLast, int32_t>(x, y, outer, n, inner, pool);
+  } else {
+    StridedArg<kMax, kLast, int64_t>(x, y, outer, n, inner, pool);
+  }
 }
 
 template <bool kMax>

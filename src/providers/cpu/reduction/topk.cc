@@ -32,22 +32,46 @@ inline bool Precedes(const Entry<C>& a, const Entry<C>& b) {
   return a.index < b.index;
 }
 
+// Inserts `e` into the sorted `top[0, count)` (capacity `k`), dropping the last entry when full.
+template <bool kLargest, typename C>
+inline void InsertSorted(Entry<C>* top, int64_t& count, int64_t k, const Entry<C>& e) {
+  int64_t pos;
+  // Fast reject of a strictly worse value, the common case (a NaN fails it and goes the slow way).
+  if (count == k && (kLargest ? e.value < top[k - 1].value : e.value > top[k - 1].value)) return;
+  if (count < k) {
+    pos = count++;
+  } else if (Precedes<kLargest>(e, top[k - 1])) {
+    pos = k - 1;
+  } else {
+    return;
+  }
+  while (pos > 0 && Precedes<kLargest>(e, top[pos - 1])) {
+    top[pos] = top[pos - 1];
+    --pos;
+  }
+  top[pos] = e;
+}
+
 // x viewed as [outer, n, inner]; outputs as [outer, k, inner].
 template <bool kLargest, typename T>
 void TopKSlices(const T* x, T* values, int64_t* indices, int64_t outer, int64_t n, int64_t inner, int64_t k,
                 ThreadPool* pool) {
   using C = decltype(ToCompute(T()));
+  // Small k: one pass keeping a sorted top list; most values fail the single threshold compare.
+  constexpr int64_t kSmallK = 32;
+  const bool small_k = k <= kSmallK;
   const double log_k = std::log2(static_cast<double>(k) + 2.0);
   ThreadPool::TryParallelFor(pool, outer * inner, static_cast<double>(n) * log_k * 4.0, [&](int64_t begin, int64_t end) {
-    std::vector<Entry<C>> items(static_cast<size_t>(n));
+    std::vector<Entry<C>> items(static_cast<size_t>(small_k ? k : n));
     const auto before = [](const Entry<C>& a, const Entry<C>& b) { return Precedes<kLargest>(a, b); };
     for (int64_t s = begin; s < end; ++s) {
       const int64_t o = s / inner, j = s % inner;
       const T* p = x + o * n * inner + j;
-      for (int64_t i = 0; i < n; ++i) items[i] = {ToCompute(p[i * inner]), i};
-      if (k == 1) {
-        std::swap(items[0], *std::min_element(items.begin(), items.end(), before));
+      if (small_k) {
+        int64_t count = 0;
+        for (int64_t i = 0; i < n; ++i) InsertSorted<kLargest>(items.data(), count, k, {ToCompute(p[i * inner]), i});
       } else {
+        for (int64_t i = 0; i < n; ++i) items[i] = {ToCompute(p[i * inner]), i};
         std::partial_sort(items.begin(), items.begin() + k, items.end(), before);
       }
       T* v = values + o * k * inner + j;

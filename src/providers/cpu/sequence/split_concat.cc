@@ -10,12 +10,15 @@ namespace {
 
 // Copies `rows` rows of `row_elems` elements between buffers with different row pitches.
 void CopyRows(DataType type, void* dst, int64_t dst_pitch, const void* src, int64_t src_pitch, int64_t rows,
-              int64_t row_elems) {
+              int64_t row_elems, ThreadPool* pool) {
   const size_t esize = DataTypeSize(type);
-  for (int64_t r = 0; r < rows; ++r) {
-    CopyElements(type, static_cast<char*>(dst) + static_cast<size_t>(r * dst_pitch) * esize,
-                 static_cast<const char*>(src) + static_cast<size_t>(r * src_pitch) * esize, row_elems);
-  }
+  const double cost = static_cast<double>(row_elems) * (type == DataType::kString ? 8.0 : 0.25);
+  ThreadPool::TryParallelFor(pool, rows, cost, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      CopyElements(type, static_cast<char*>(dst) + static_cast<size_t>(r * dst_pitch) * esize,
+                   static_cast<const char*>(src) + static_cast<size_t>(r * src_pitch) * esize, row_elems);
+    }
+  });
 }
 
 class SplitToSequence final : public OpKernel {
@@ -78,7 +81,7 @@ class SplitToSequence final : public OpKernel {
       Tensor part(type, TensorShape(part_dims), GetCpuAllocator());
       CopyRows(type, part.MutableDataRaw(), len * inner,
                static_cast<const char*>(input.DataRaw()) + static_cast<size_t>(start * inner) * esize, dim * inner,
-               outer, len * inner);
+               outer, len * inner, ctx.GetThreadPool());
       seq.values.emplace_back(std::move(part));
       start += len;
     }
@@ -146,7 +149,7 @@ class ConcatFromSequence final : public OpKernel {
     for (const Tensor* t : parts) {
       const int64_t row = dims_of(*t)[axis] * inner;
       CopyRows(type, static_cast<char*>(out->MutableDataRaw()) + static_cast<size_t>(offset) * esize, out_row,
-               t->DataRaw(), row, outer, row);
+               t->DataRaw(), row, outer, row, ctx.GetThreadPool());
       offset += row;
     }
   }

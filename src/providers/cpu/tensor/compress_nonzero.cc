@@ -47,9 +47,8 @@ class Compress final : public OpKernel {
     int64_t dst = 0;
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t i : selected) {
-        CopyElements(type, ElementAt(out->MutableDataRaw(), type, dst), ElementAt(input.DataRaw(), type,
-                                                                                  (o * dim + i) * inner),
-                     inner);
+        CopyElements(type, ElementAt(out->MutableDataRaw(), type, dst),
+                     ElementAt(input.DataRaw(), type, (o * dim + i) * inner), inner);
         dst += inner;
       }
     }
@@ -82,12 +81,15 @@ class NonZero final : public OpKernel {
     std::vector<int64_t> dims = input.Shape().GetDims();
     if (dims.empty()) dims = {1};
     std::vector<int64_t> flat_positions;
-    VisitType<AllTensorTypes>(input.GetElementType(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T* p = input.Data<T>();
-      for (int64_t i = 0; i < input.NumElements(); ++i)
-        if (IsNonZero(p[i])) flat_positions.push_back(i);
-    }, "NonZero");
+    VisitType<AllTensorTypes>(
+        input.GetElementType(),
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          const T* p = input.Data<T>();
+          for (int64_t i = 0; i < input.NumElements(); ++i)
+            if (IsNonZero(p[i])) flat_positions.push_back(i);
+        },
+        "NonZero");
     const int64_t count = static_cast<int64_t>(flat_positions.size());
     const int64_t rank = static_cast<int64_t>(dims.size());
     Tensor* out = ctx.Output(0, TensorShape({rank, count}), DataType::kInt64);

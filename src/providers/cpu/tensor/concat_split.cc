@@ -60,18 +60,18 @@ class Concat final : public OpKernel {
     const int64_t inner = out_shape.SizeFromDimension(axis + 1);
     const int64_t out_row = axis_total * inner;
     if (out->NumElements() == 0) return;
-    ThreadPool::TryParallelFor(ctx.GetThreadPool(), outer, double(out_row) + 8.0 * parts.size(),
-                               [&](int64_t begin, int64_t end) {
-                                 for (int64_t o = begin; o < end; ++o) {
-                                   int64_t dst_offset = o * out_row;
-                                   for (const Tensor* t : parts) {
-                                     const int64_t row = t->Shape()[axis] * inner;
-                                     CopyElements(type, ElementAt(out->MutableDataRaw(), type, dst_offset),
-                                                  ElementAt(t->DataRaw(), type, o * row), row);
-                                     dst_offset += row;
-                                   }
-                                 }
-                               });
+    auto concat_rows = [&](int64_t begin, int64_t end) {
+      for (int64_t o = begin; o < end; ++o) {
+        int64_t dst_offset = o * out_row;
+        for (const Tensor* t : parts) {
+          const int64_t row = t->Shape()[axis] * inner;
+          CopyElements(type, ElementAt(out->MutableDataRaw(), type, dst_offset), ElementAt(t->DataRaw(), type, o * row),
+                       row);
+          dst_offset += row;
+        }
+      }
+    };
+    ThreadPool::TryParallelFor(ctx.GetThreadPool(), outer, double(out_row) + 8.0 * parts.size(), concat_rows);
   }
 
  private:
@@ -109,11 +109,11 @@ class Split final : public OpKernel {
       const int64_t chunk = (dim + parts - 1) / parts;
       for (int64_t j = 0; j < parts; ++j) sizes.push_back(std::max<int64_t>(0, std::min(chunk, dim - j * chunk)));
     }
-    ORTLITE_CHECK_ARG(static_cast<int64_t>(sizes.size()) == num_outputs, "split has ", sizes.size(),
-                      " entries for ", num_outputs, " outputs");
+    ORTLITE_CHECK_ARG(static_cast<int64_t>(sizes.size()) == num_outputs, "split has ", sizes.size(), " entries for ",
+                      num_outputs, " outputs");
     int64_t total = 0;
     for (int64_t s : sizes) {
-      ORTLITE_CHECK_ARG(s >= 0, "split sizes must be non-negative, got ", s);
+      ORTLITE_CHECK_ARG(s >= 0 && s <= dim, "split size ", s, " is outside [0, ", dim, "]");
       total += s;
     }
     ORTLITE_CHECK_ARG(total == dim, "split sizes sum to ", total, " but axis ", axis, " has size ", dim);

@@ -22,39 +22,47 @@ class CumSum final : public OpKernel {
                       axis_tensor.Shape().ToString());
     const int64_t rank = static_cast<int64_t>(input.Shape().NumDimensions());
     ORTLITE_CHECK_ARG(rank > 0, "CumSum input must have rank >= 1");
-    const size_t axis = static_cast<size_t>(HandleNegativeAxis(ReadInt64Values(axis_tensor, "axis")[0], rank,
-                                                               "CumSum axis"));
+    const size_t axis =
+        static_cast<size_t>(HandleNegativeAxis(ReadInt64Values(axis_tensor, "axis")[0], rank, "CumSum axis"));
     Tensor* out = ctx.Output(0, input.Shape(), input.GetElementType());
     if (out->NumElements() == 0) return;
     const int64_t len = input.Shape()[axis];
     const int64_t outer = input.Shape().SizeToDimension(axis), inner = input.Shape().SizeFromDimension(axis + 1);
-    VisitType<TypeList<float, double, MLFloat16, BFloat16, int32_t, int64_t, uint32_t, uint64_t, int8_t, int16_t,
-                       uint8_t, uint16_t>>(input.GetElementType(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      using Acc = decltype(ToCompute(T{}));
-      const T* x = input.Data<T>();
-      T* y = out->MutableData<T>();
-      ThreadPool::TryParallelFor(ctx.GetThreadPool(), outer * inner, double(len) * 2.0, [&](int64_t begin,
-                                                                                        int64_t end) {
-        for (int64_t line = begin; line < end; ++line) {
-          const int64_t base = (line / inner) * len * inner + line % inner;
-          Acc sum = Acc(0);
-          for (int64_t step = 0; step < len; ++step) {
-            const int64_t pos = base + (reverse_ ? len - 1 - step : step) * inner;
-            if (exclusive_) {
-              y[pos] = FromCompute<T>(sum);
-              sum += ToCompute(x[pos]);
-            } else {
-              sum += ToCompute(x[pos]);
-              y[pos] = FromCompute<T>(sum);
-            }
-          }
-        }
-      });
-    }, "CumSum");
+    using Types = TypeList<float, double, MLFloat16, BFloat16, int32_t, int64_t, uint32_t, uint64_t, int8_t, int16_t,
+                           uint8_t, uint16_t>;
+    VisitType<Types>(
+        input.GetElementType(),
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          auto scan_lines = [&](int64_t begin, int64_t end) {
+            ScanLines(input.Data<T>(), out->MutableData<T>(), begin, end, len, inner);
+          };
+          ThreadPool::TryParallelFor(ctx.GetThreadPool(), outer * inner, double(len) * 2.0, scan_lines);
+        },
+        "CumSum");
   }
 
  private:
+  // Lines [begin, end) of the input seen as [outer, len, inner]; line l is (l / inner, :, l % inner).
+  template <typename T>
+  void ScanLines(const T* x, T* y, int64_t begin, int64_t end, int64_t len, int64_t inner) const {
+    using Acc = decltype(ToCompute(T{}));
+    for (int64_t line = begin; line < end; ++line) {
+      const int64_t base = (line / inner) * len * inner + line % inner;
+      Acc sum = Acc(0);
+      for (int64_t step = 0; step < len; ++step) {
+        const int64_t pos = base + (reverse_ ? len - 1 - step : step) * inner;
+        if (exclusive_) {
+          y[pos] = FromCompute<T>(sum);
+          sum += ToCompute(x[pos]);
+        } else {
+          sum += ToCompute(x[pos]);
+          y[pos] = FromCompute<T>(sum);
+        }
+      }
+    }
+  }
+
   bool exclusive_;
   bool reverse_;
 };
@@ -86,8 +94,7 @@ class ReverseSequence final : public OpKernel {
     // Element offset of the slice at (batch b, time t).
     const int64_t batch_stride = (batch_axis_ == 0 ? time : 1) * slice;
     const int64_t time_stride = (time_axis_ == 0 ? batch : 1) * slice;
-    ThreadPool::TryParallelFor(ctx.GetThreadPool(), batch * time, double(slice) + 4.0, [&](int64_t begin,
-                                                                                         int64_t end) {
+    ThreadPool::TryParallelFor(ctx.GetThreadPool(), batch * time, double(slice) + 4.0, [&](int64_t begin, int64_t end) {
       for (int64_t u = begin; u < end; ++u) {
         const int64_t b = u / time, t = u % time;
         const int64_t from = t < lens[b] ? lens[b] - 1 - t : t;

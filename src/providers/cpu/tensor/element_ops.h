@@ -2,6 +2,7 @@
 // at their values, so they dispatch on the element's size rather than its type (one instantiation
 // serves float, int32 and uint32 alike); strings are the one type that needs real copies.
 #pragma once
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -105,6 +106,20 @@ inline int64_t CheckedIndex(int64_t index, int64_t dim, const char* what) {
     ThrowError(ErrorCode::kInvalidArgument, what, " ", index, " is out of bounds for a dimension of size ", dim);
   }
   return index < 0 ? index + dim : index;
+}
+
+// For output shapes computed from input values (Reshape, Tile, Pad, Range...): every dimension
+// must be non-negative and the size in bytes must fit in int64 for any element type, or
+// allocation sizes would wrap around.
+inline void CheckOutputDims(const std::vector<int64_t>& dims, const char* what) {
+  constexpr int64_t kMaxElements = INT64_MAX / 16;  // 16: the widest element (complex128)
+  int64_t count = 1;
+  for (int64_t d : dims) {
+    ORTLITE_CHECK_ARG(d >= 0, what, " has a negative dimension ", d);
+    const bool overflow = __builtin_mul_overflow(count, d, &count);
+    ORTLITE_CHECK_ARG(!overflow && count <= kMaxElements, what, " ", TensorShape(dims).ToString(),
+                      " has too many elements");
+  }
 }
 
 // Row-major element strides of dims.

@@ -20,6 +20,7 @@ class Expand final : public OpKernel {
     const std::vector<int64_t> shape = ReadInt64Values(ctx.RequiredInput(1), "Expand shape");
     for (int64_t d : shape) ORTLITE_CHECK_ARG(d >= 0, "Expand shape has a negative dimension ", d);
     const TensorShape out_shape = BroadcastShapes({input.Shape(), TensorShape(shape)});
+    CheckOutputDims(out_shape.GetDims(), "Expand output");
     Tensor* out = ctx.Output(0, out_shape, input.GetElementType());
     if (out->NumElements() == 0) return;
     const BroadcastIndexer indexer({input.Shape()}, out_shape);
@@ -56,8 +57,8 @@ class Tile final : public OpKernel {
     std::vector<int64_t> repeats;
     if (single_axis_) {
       const int64_t tiles = ReadIntegralScalar(ctx.RequiredInput(1), "tiles");
-      const int64_t axis = HandleNegativeAxis(ReadIntegralScalar(ctx.RequiredInput(2), "axis"),
-                                              static_cast<int64_t>(rank), "Tile axis");
+      const int64_t axis =
+          HandleNegativeAxis(ReadIntegralScalar(ctx.RequiredInput(2), "axis"), static_cast<int64_t>(rank), "Tile axis");
       repeats.assign(rank, 1);
       ORTLITE_CHECK_ARG(rank > 0, "Tile input must have rank >= 1");
       repeats[axis] = tiles;
@@ -71,10 +72,12 @@ class Tile final : public OpKernel {
     std::vector<int64_t> out_dims(rank), split_dims, src_strides;
     for (size_t k = 0; k < rank; ++k) {
       ORTLITE_CHECK_ARG(repeats[k] >= 0, "repeats must be non-negative, got ", repeats[k]);
-      out_dims[k] = dims[k] * repeats[k];
+      ORTLITE_CHECK_ARG(!__builtin_mul_overflow(dims[k], repeats[k], &out_dims[k]), "repeats ", repeats[k],
+                        " overflow axis ", k);
       split_dims.insert(split_dims.end(), {repeats[k], dims[k]});
       src_strides.insert(src_strides.end(), {0, in_strides[k]});
     }
+    CheckOutputDims(out_dims, "Tile output");
     Tensor* out = ctx.Output(0, TensorShape(out_dims), input.GetElementType());
     if (out->NumElements() == 0) return;
     StridedCopyToDense(input.GetElementType(), out->MutableDataRaw(), input.DataRaw(), src_strides, split_dims,

@@ -63,9 +63,8 @@ class Gather final : public OpKernel {
     const int64_t outer = data.Shape().SizeToDimension(axis);
     const int64_t inner = data.Shape().SizeFromDimension(axis + 1);
     const int64_t n = static_cast<int64_t>(indices.size());
-    CopySlices(ctx, type, out->MutableDataRaw(), data.DataRaw(), outer * n, inner, [&](int64_t i) {
-      return ((i / n) * axis_dim + indices[i % n]) * inner;
-    });
+    CopySlices(ctx, type, out->MutableDataRaw(), data.DataRaw(), outer * n, inner,
+               [&](int64_t i) { return ((i / n) * axis_dim + indices[i % n]) * inner; });
   }
 
  private:
@@ -157,8 +156,7 @@ class GatherND final : public OpKernel {
       offsets[t] = offset;
     }
     if (out->NumElements() == 0) return;
-    CopySlices(ctx, type, out->MutableDataRaw(), data.DataRaw(), tuples, slice,
-               [&](int64_t t) { return offsets[t]; });
+    CopySlices(ctx, type, out->MutableDataRaw(), data.DataRaw(), tuples, slice, [&](int64_t t) { return offsets[t]; });
   }
 
  private:

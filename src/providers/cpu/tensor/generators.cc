@@ -1,5 +1,6 @@
 // Operators that make a tensor from attributes or a shape rather than from input data:
 // Constant, ConstantOfShape, Range and EyeLike.
+#include <algorithm>
 #include <cmath>
 
 #include "core/framework/kernel_registry.h"
@@ -84,7 +85,7 @@ class ConstantOfShape final : public OpKernel {
 
   void Compute(OpKernelContext& ctx) const override {
     const std::vector<int64_t> dims = ReadInt64Values(ctx.RequiredInput(0), "ConstantOfShape shape");
-    for (int64_t d : dims) ORTLITE_CHECK_ARG(d >= 0, "ConstantOfShape shape has a negative dimension ", d);
+    CheckOutputDims(dims, "ConstantOfShape shape");
     Tensor* out = ctx.Output(0, TensorShape(dims), value_.GetElementType());
     FillWithElement(value_.GetElementType(), out->MutableDataRaw(), value_.DataRaw(), out->NumElements());
   }
@@ -109,33 +110,40 @@ class Range final : public OpKernel {
       ORTLITE_CHECK_ARG(t->NumElements() == 1, "Range inputs must be scalars, got shape ", t->Shape().ToString());
     }
     VisitType<TypeList<float, double, int16_t, int32_t, int64_t, MLFloat16, BFloat16, int8_t, uint8_t, uint16_t,
-                       uint32_t, uint64_t>>(type, [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T s = start.Data<T>()[0], l = limit.Data<T>()[0], d = delta.Data<T>()[0];
-      int64_t count;
-      if constexpr (std::is_integral_v<T>) {
-        ORTLITE_CHECK_ARG(d != 0, "Range delta must not be 0");
-        // Widened so the difference cannot overflow the element type.
-        const double span = static_cast<double>(l) - static_cast<double>(s);
-        count = static_cast<int64_t>(std::max(0.0, std::ceil(span / static_cast<double>(d))));
-      } else {
-        const double ds = ToCompute(s), dl = ToCompute(l), dd = ToCompute(d);
-        ORTLITE_CHECK_ARG(dd != 0, "Range delta must not be 0");
-        const double n = std::ceil((dl - ds) / dd);
-        ORTLITE_CHECK_ARG(std::isfinite(n), "Range has no finite length for start ", ds, ", limit ", dl, ", delta ",
-                          dd);
-        count = static_cast<int64_t>(std::max(0.0, n));
-      }
-      Tensor* out = ctx.Output(0, TensorShape({count}), type);
-      T* o = out->MutableData<T>();
-      for (int64_t i = 0; i < count; ++i) {
-        if constexpr (std::is_integral_v<T>) {
-          o[i] = static_cast<T>(s + static_cast<T>(i) * d);
-        } else {
-          o[i] = FromCompute<T>(ToCompute(s) + static_cast<decltype(ToCompute(s))>(i) * ToCompute(d));
-        }
-      }
-    }, "Range");
+                       uint32_t, uint64_t>>(
+        type,
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          const T s = start.Data<T>()[0], l = limit.Data<T>()[0], d = delta.Data<T>()[0];
+          int64_t count;
+          if constexpr (std::is_integral_v<T>) {
+            ORTLITE_CHECK_ARG(d != 0, "Range delta must not be 0");
+            // Exact ceil((limit - start) / delta) in 128 bits, where the difference cannot overflow.
+            const __int128 span = static_cast<__int128>(l) - static_cast<__int128>(s), step = d;
+            __int128 n = 0;
+            if (step > 0 && span > 0) n = (span + step - 1) / step;
+            if (step < 0 && span < 0) n = (span + step + 1) / step;
+            count = static_cast<int64_t>(std::min<__int128>(n, INT64_MAX));
+          } else {
+            const double ds = ToCompute(s), dl = ToCompute(l), dd = ToCompute(d);
+            ORTLITE_CHECK_ARG(dd != 0, "Range delta must not be 0");
+            const double n = std::ceil((dl - ds) / dd);
+            ORTLITE_CHECK_ARG(std::isfinite(n), "Range has no finite length for start ", ds, ", limit ", dl, ", delta ",
+                              dd);
+            count = static_cast<int64_t>(std::clamp(n, 0.0, 9.0e18));
+          }
+          CheckOutputDims({count}, "Range output");
+          Tensor* out = ctx.Output(0, TensorShape({count}), type);
+          T* o = out->MutableData<T>();
+          for (int64_t i = 0; i < count; ++i) {
+            if constexpr (std::is_integral_v<T>) {
+              o[i] = static_cast<T>(s + static_cast<T>(i) * d);
+            } else {
+              o[i] = FromCompute<T>(ToCompute(s) + static_cast<decltype(ToCompute(s))>(i) * ToCompute(d));
+            }
+          }
+        },
+        "Range");
   }
 };
 
@@ -155,12 +163,16 @@ class EyeLike final : public OpKernel {
     const DataType type = dtype_ ? static_cast<DataType>(dtype_) : input.GetElementType();
     const int64_t rows = input.Shape()[0], cols = input.Shape()[1];
     Tensor* out = ctx.Output(0, input.Shape(), type);
-    VisitType<AllNumericAndBoolTypes>(type, [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      T* o = out->MutableData<T>();
-      std::fill(o, o + rows * cols, FromCompute<T>(0));
-      for (int64_t i = std::max<int64_t>(0, -k_); i < rows && i + k_ < cols; ++i) o[i * cols + i + k_] = FromCompute<T>(1);
-    }, "EyeLike");
+    VisitType<AllNumericAndBoolTypes>(
+        type,
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          T* o = out->MutableData<T>();
+          std::fill(o, o + rows * cols, FromCompute<T>(0));
+          for (int64_t i = std::max<int64_t>(0, -k_); i < rows && i + k_ < cols; ++i)
+            o[i * cols + i + k_] = FromCompute<T>(1);
+        },
+        "EyeLike");
   }
 
  private:

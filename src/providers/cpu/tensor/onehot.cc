@@ -52,6 +52,7 @@ class OneHot final : public OpKernel {
     const size_t axis = static_cast<size_t>(HandleNegativeAxis(axis_, out_rank, "OneHot axis"));
     std::vector<int64_t> out_dims(idx_dims);
     out_dims.insert(out_dims.begin() + axis, depth);
+    CheckOutputDims(out_dims, "OneHot output");
     const DataType type = values.GetElementType();
     Tensor* out = ctx.Output(0, TensorShape(out_dims), type);
     if (out->NumElements() == 0) return;

@@ -92,8 +92,7 @@ class Pad final : public OpKernel {
     } else {
       for (size_t k = 0; k < rank; ++k) axes.push_back(static_cast<int64_t>(k));
     }
-    ORTLITE_CHECK_ARG(pads.size() == 2 * axes.size(), "pads has ", pads.size(), " entries, expected ",
-                      2 * axes.size());
+    ORTLITE_CHECK_ARG(pads.size() == 2 * axes.size(), "pads has ", pads.size(), " entries, expected ", 2 * axes.size());
     for (size_t i = 0; i < axes.size(); ++i) {
       begins[axes[i]] = pads[i];
       ends[axes[i]] = pads[i + axes.size()];
@@ -112,17 +111,22 @@ class Pad final : public OpKernel {
     std::vector<int64_t> out_dims(rank);
     std::vector<std::vector<int64_t>> maps(rank);
     for (size_t k = 0; k < rank; ++k) {
-      out_dims[k] = dims[k] + begins[k] + ends[k];
+      const bool overflow = __builtin_add_overflow(dims[k], begins[k], &out_dims[k]) ||
+                            __builtin_add_overflow(out_dims[k], ends[k], &out_dims[k]);
+      ORTLITE_CHECK_ARG(!overflow, "pads ", begins[k], ", ", ends[k], " overflow axis ", k);
       ORTLITE_CHECK_ARG(out_dims[k] >= 0, "pads ", begins[k], ", ", ends[k], " remove more than axis ", k, " of size ",
                         dims[k]);
       const bool pads_outside = (begins[k] > 0 || ends[k] > 0) && out_dims[k] > 0;
       ORTLITE_CHECK_ARG(mode_ == PadMode::kConstant || dims[k] > 0 || !pads_outside,
                         "cannot pad an empty axis in reflect or edge mode");
+    }
+    CheckOutputDims(out_dims, "Pad output");
+    Tensor* out = ctx.Output(0, TensorShape(out_dims), type);
+    if (out->NumElements() == 0) return;
+    for (size_t k = 0; k < rank; ++k) {
       maps[k].resize(static_cast<size_t>(out_dims[k]));
       for (int64_t o = 0; o < out_dims[k]; ++o) maps[k][o] = SourceIndex(o, begins[k], dims[k], mode_);
     }
-    Tensor* out = ctx.Output(0, TensorShape(out_dims), type);
-    if (out->NumElements() == 0) return;
     if (rank == 0) {
       CopyTensorData(input, *out);
       return;
@@ -134,8 +138,8 @@ class Pad final : public OpKernel {
       const int64_t s = maps[rank - 1][o];
       if (!runs.empty()) {
         InnerRun& last = runs.back();
-        const bool extends = s == kFill ? last.src_start == kFill : last.src_start != kFill &&
-                                                                           last.src_start + last.length == s;
+        const bool extends =
+            s == kFill ? last.src_start == kFill : last.src_start != kFill && last.src_start + last.length == s;
         if (extends) {
           ++last.length;
           continue;
@@ -152,8 +156,7 @@ class Pad final : public OpKernel {
       const S* src = static_cast<const S*>(input.DataRaw());
       S* dst = static_cast<S*>(out->MutableDataRaw());
       const S fill_value = *static_cast<const S*>(fill.DataRaw());
-      ThreadPool::TryParallelFor(ctx.GetThreadPool(), rows, double(inner) + 10.0 * rank, [&](int64_t begin,
-                                                                                             int64_t end) {
+      auto pad_rows = [&](int64_t begin, int64_t end) {
         for (int64_t row = begin; row < end; ++row) {
           S* d = dst + row * inner;
           int64_t src_row = 0, rem = row;
@@ -176,7 +179,8 @@ class Pad final : public OpKernel {
             }
           }
         }
-      });
+      };
+      ThreadPool::TryParallelFor(ctx.GetThreadPool(), rows, double(inner) + 10.0 * rank, pad_rows);
     });
   }
 

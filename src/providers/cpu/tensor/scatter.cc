@@ -150,7 +150,8 @@ class ScatterND final : public OpKernel {
     std::vector<int64_t> offsets(static_cast<size_t>(tuples));
     for (int64_t t = 0; t < tuples; ++t) {
       int64_t offset = 0;
-      for (int64_t j = 0; j < k; ++j) offset += CheckedIndex(reader[t * k + j], dims[j], "ScatterND index") * strides[j];
+      for (int64_t j = 0; j < k; ++j)
+        offset += CheckedIndex(reader[t * k + j], dims[j], "ScatterND index") * strides[j];
       offsets[t] = offset;
     }
     ScatterSlices(ctx, data, updates, offsets, data.Shape().SizeFromDimension(k), reduction_);

@@ -52,7 +52,8 @@ class Reshape final : public OpKernel {
       } else {
         ORTLITE_CHECK_ARG(d >= 0, "invalid dimension ", d, " in the new shape");
       }
-      known *= d;
+      ORTLITE_CHECK_ARG(!__builtin_mul_overflow(known, d, &known), "the new shape ", TensorShape(requested).ToString(),
+                        " has too many elements");
     }
     const int64_t total = input.NumElements();
     if (infer_at >= 0) {
@@ -73,18 +74,7 @@ class Reshape final : public OpKernel {
   std::vector<int64_t> attribute_shape_;
 };
 
-// Axes come from the `axes` attribute before opset 13 and from input 1 after.
-std::vector<int64_t> AxesOf(const OpKernelContext& ctx, bool from_input, const std::vector<int64_t>& attribute_axes,
-                            bool* given) {
-  if (!from_input) {
-    *given = !attribute_axes.empty();
-    return attribute_axes;
-  }
-  const Tensor* t = ctx.Input(1);
-  *given = t != nullptr;
-  return t ? ReadInt64Values(*t, "axes") : std::vector<int64_t>{};
-}
-
+// Squeeze and Unsqueeze take their axes from an attribute before opset 13 and from input 1 after.
 class Squeeze final : public OpKernel {
  public:
   explicit Squeeze(const OpKernelInfo& info)
@@ -98,10 +88,14 @@ class Squeeze final : public OpKernel {
     const Tensor& input = ctx.RequiredInput(0);
     const auto& dims = input.Shape().GetDims();
     const int64_t rank = static_cast<int64_t>(dims.size());
-    bool given = false;
-    const std::vector<int64_t> axes = AxesOf(ctx, axes_from_input_, axes_, &given);
+    std::vector<int64_t> axes = axes_;
+    if (axes_from_input_) {
+      const Tensor* t = ctx.Input(1);
+      axes = t ? ReadInt64Values(*t, "axes") : std::vector<int64_t>{};
+    }
+    // No axes (absent or empty) squeezes every dimension of size 1.
     std::vector<bool> drop(dims.size(), false);
-    if (given) {
+    if (!axes.empty()) {
       for (int64_t a : NormalizeAxes(axes, rank, "Squeeze axis")) {
         ORTLITE_CHECK_ARG(dims[a] == 1, "cannot squeeze axis ", a, " of size ", dims[a], " in shape ",
                           input.Shape().ToString());

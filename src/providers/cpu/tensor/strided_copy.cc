@@ -90,28 +90,28 @@ void CopyTransposedTiles(S* dst, const S* src, const CopyPlan& p, ThreadPool* po
   const int64_t row_tiles = (m + kTile - 1) / kTile;
   int64_t batches = 1;
   for (size_t k = 0; k + 2 < r; ++k) batches *= p.shape[k];
-  ThreadPool::TryParallelFor(pool, batches * row_tiles, double(kTile * n) * CostPerElement<S>(),
-                             [&](int64_t begin, int64_t end) {
-                               OffsetWalker walker(p, r - 2, begin / row_tiles);
-                               int64_t batch = begin / row_tiles;
-                               for (int64_t u = begin; u < end; ++u) {
-                                 if (u / row_tiles != batch) {
-                                   walker.Next();
-                                   batch = u / row_tiles;
-                                 }
-                                 S* d = dst + walker.dst();
-                                 const S* s = src + walker.src();
-                                 const int64_t i0 = (u % row_tiles) * kTile, i1 = std::min(m, i0 + kTile);
-                                 for (int64_t j0 = 0; j0 < n; j0 += kTile) {
-                                   const int64_t j1 = std::min(n, j0 + kTile);
-                                   for (int64_t i = i0; i < i1; ++i) {
-                                     S* drow = d + i * dst_row;
-                                     const S* scol = s + i;
-                                     for (int64_t j = j0; j < j1; ++j) drow[j] = scol[j * src_col];
-                                   }
-                                 }
-                               }
-                             });
+  auto copy_tiles = [&](int64_t begin, int64_t end) {
+    OffsetWalker walker(p, r - 2, begin / row_tiles);
+    int64_t batch = begin / row_tiles;
+    for (int64_t u = begin; u < end; ++u) {
+      if (u / row_tiles != batch) {
+        walker.Next();
+        batch = u / row_tiles;
+      }
+      S* d = dst + walker.dst();
+      const S* s = src + walker.src();
+      const int64_t i0 = (u % row_tiles) * kTile, i1 = std::min(m, i0 + kTile);
+      for (int64_t j0 = 0; j0 < n; j0 += kTile) {
+        const int64_t j1 = std::min(n, j0 + kTile);
+        for (int64_t i = i0; i < i1; ++i) {
+          S* drow = d + i * dst_row;
+          const S* scol = s + i;
+          for (int64_t j = j0; j < j1; ++j) drow[j] = scol[j * src_col];
+        }
+      }
+    }
+  };
+  ThreadPool::TryParallelFor(pool, batches * row_tiles, double(kTile * n) * CostPerElement<S>(), copy_tiles);
 }
 
 template <typename S>

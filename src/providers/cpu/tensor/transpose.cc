@@ -82,8 +82,7 @@ class DepthToSpace final : public OpKernel {
       perm = {0, 3, 4, 1, 5, 2};
     }
     Tensor* out = ctx.Output(0, TensorShape({n, oc, h * b, w * b}), input.GetElementType());
-    PermutedCopy(input.GetElementType(), out->MutableDataRaw(), input.DataRaw(), split_dims, perm,
-                 ctx.GetThreadPool());
+    PermutedCopy(input.GetElementType(), out->MutableDataRaw(), input.DataRaw(), split_dims, perm, ctx.GetThreadPool());
   }
 
  private:

@@ -32,22 +32,21 @@ class Trilu final : public OpKernel {
       using S = typename decltype(tag)::type;
       const S* src = static_cast<const S*>(input.DataRaw());
       S* dst = static_cast<S*>(out->MutableDataRaw());
-      ThreadPool::TryParallelFor(ctx.GetThreadPool(), matrices * rows, double(cols) + 4.0,
-                                 [&](int64_t begin, int64_t end) {
-                                   for (int64_t r = begin; r < end; ++r) {
-                                     const int64_t i = r % rows;
-                                     // Columns [keep_begin, keep_end) of row i survive. The
-                                     // clamps avoid overflow for extreme k.
-                                     const int64_t diag = std::clamp<int64_t>(k, -rows - 1, cols + 1) + i;
-                                     const int64_t keep_begin = upper_ ? std::clamp<int64_t>(diag, 0, cols) : 0;
-                                     const int64_t keep_end = upper_ ? cols : std::clamp<int64_t>(diag + 1, 0, cols);
-                                     const S* s = src + r * cols;
-                                     S* d = dst + r * cols;
-                                     std::fill(d, d + keep_begin, S{});
-                                     std::copy(s + keep_begin, s + std::max(keep_begin, keep_end), d + keep_begin);
-                                     std::fill(d + std::max(keep_begin, keep_end), d + cols, S{});
-                                   }
-                                 });
+      auto mask_rows = [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) {
+          const int64_t i = r % rows;
+          // Columns [keep_begin, keep_end) of row i survive; clamping k first avoids overflow.
+          const int64_t diag = std::clamp<int64_t>(k, -rows - 1, cols + 1) + i;
+          const int64_t keep_begin = upper_ ? std::clamp<int64_t>(diag, 0, cols) : 0;
+          const int64_t keep_end = upper_ ? cols : std::clamp<int64_t>(diag + 1, 0, cols);
+          const S* s = src + r * cols;
+          S* d = dst + r * cols;
+          std::fill(d, d + keep_begin, S{});
+          std::copy(s + keep_begin, s + std::max(keep_begin, keep_end), d + keep_begin);
+          std::fill(d + std::max(keep_begin, keep_end), d + cols, S{});
+        }
+      };
+      ThreadPool::TryParallelFor(ctx.GetThreadPool(), matrices * rows, double(cols) + 4.0, mask_rows);
     });
   }
 

@@ -57,28 +57,31 @@ class Unique final : public OpKernel {
     // group_of[j]: the rank of item j's value among the distinct values (in sorted order).
     std::vector<int64_t> group_of(static_cast<size_t>(n));
     int64_t groups = 0;
-    VisitType<AllTensorTypes>(input.GetElementType(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T* x = input.Data<T>();
-      auto compare = [&](int64_t a, int64_t b) {  // -1, 0, 1 as item a is below, equal to, above item b
-        for (int64_t o = 0; o < outer; ++o) {
-          for (int64_t i = 0; i < inner; ++i) {
-            const T& va = x[(o * n + a) * inner + i];
-            const T& vb = x[(o * n + b) * inner + i];
-            if (Less(va, vb)) return -1;
-            if (Less(vb, va)) return 1;
+    VisitType<AllTensorTypes>(
+        input.GetElementType(),
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          const T* x = input.Data<T>();
+          auto compare = [&](int64_t a, int64_t b) {  // -1, 0, 1 as item a is below, equal to, above item b
+            for (int64_t o = 0; o < outer; ++o) {
+              for (int64_t i = 0; i < inner; ++i) {
+                const T& va = x[(o * n + a) * inner + i];
+                const T& vb = x[(o * n + b) * inner + i];
+                if (Less(va, vb)) return -1;
+                if (Less(vb, va)) return 1;
+              }
+            }
+            return 0;
+          };
+          // Stable, so within a group of equal items the first occurrence comes first.
+          std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return compare(a, b) < 0; });
+          for (int64_t k = 0; k < n; ++k) {
+            if (k > 0 && compare(order[k - 1], order[k]) != 0) ++groups;
+            group_of[order[k]] = groups;
           }
-        }
-        return 0;
-      };
-      // Stable, so within a group of equal items the first occurrence comes first.
-      std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return compare(a, b) < 0; });
-      for (int64_t k = 0; k < n; ++k) {
-        if (k > 0 && compare(order[k - 1], order[k]) != 0) ++groups;
-        group_of[order[k]] = groups;
-      }
-      if (n > 0) ++groups;
-    }, "Unique");
+          if (n > 0) ++groups;
+        },
+        "Unique");
 
     // first[g]: first occurrence of group g (in sorted group order).
     std::vector<int64_t> first(static_cast<size_t>(groups), -1), counts(static_cast<size_t>(groups), 0);

@@ -1,0 +1,37 @@
+// Chooses the f32 GEMM micro-kernel once, from the host's ISA (capped by ORTLITE_MAX_ISA), and
+// logs the choice.
+#include "core/common/status.h"
+#include "core/framework/logging.h"
+#include "providers/cpu/common/cpu_features.h"
+#include "providers/cpu/math/gemm.h"
+
+namespace ortlite {
+namespace gemm_detail {
+
+void SgemmKernelAvx512_12x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
+                             float alpha, float beta);
+void SgemmKernelAvx2_6x16(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
+                          float alpha, float beta);
+
+const GemmMicroKernel<float>* SimdSgemmKernel(IsaLevel level) {
+  static const GemmMicroKernel<float> avx512{"avx512_12x32", 12, 32, &SgemmKernelAvx512_12x32};
+  static const GemmMicroKernel<float> avx2{"avx2_6x16", 6, 16, &SgemmKernelAvx2_6x16};
+  switch (level) {
+    case IsaLevel::kAvx512: return &avx512;
+    case IsaLevel::kAvx2: return &avx2;
+    default: return nullptr;
+  }
+}
+
+const GemmMicroKernel<float>& SelectSgemmKernel() {
+  static const GemmMicroKernel<float>& chosen = [&]() -> const GemmMicroKernel<float>& {
+    const GemmMicroKernel<float>* k = SimdSgemmKernel(ActiveIsa());
+    const GemmMicroKernel<float>& result = k ? *k : PortableSgemmKernel();
+    Log(Severity::kInfo, "", MakeString("sgemm micro-kernel: ", result.name, " (isa ", IsaName(ActiveIsa()), ")"));
+    return result;
+  }();
+  return chosen;
+}
+
+}  // namespace gemm_detail
+}  // namespace ortlite
