@@ -274,104 +274,120 @@ struct RunOptions : detail::Base<OrtRunOptions> {
 
 struct CustomOpConfigs {};
 
-struct SessionOptions : detail::Base<OrtSessionOptions> {
-  explicit SessionOptions(std::nullptr_t) {}
-  SessionOptions() { ThrowOnError(GetApi().CreateSessionOptions(&p_)); }
-  explicit SessionOptions(OrtSessionOptions* p) : Base{p} {}
+struct SessionOptions;
 
-  SessionOptions Clone() const {
-    OrtSessionOptions* out = nullptr;
-    ThrowOnError(GetApi().CloneSessionOptions(p_, &out));
-    return SessionOptions{out};
-  }
-  SessionOptions& SetIntraOpNumThreads(int n) {
-    ThrowOnError(GetApi().SetIntraOpNumThreads(p_, n));
+namespace detail {
+// The setters of session options, on an owned (SessionOptions) or a borrowed
+// (UnownedSessionOptions, e.g. in a custom-op library's RegisterCustomOps) handle.
+template <typename T>
+struct SessionOptionsImpl : Base<T> {
+  using B = Base<T>;
+  using B::B;
+  SessionOptions Clone() const;
+  SessionOptionsImpl& SetIntraOpNumThreads(int n) {
+    ThrowOnError(GetApi().SetIntraOpNumThreads(this->p_, n));
     return *this;
   }
-  SessionOptions& SetInterOpNumThreads(int n) {
-    ThrowOnError(GetApi().SetInterOpNumThreads(p_, n));
+  SessionOptionsImpl& SetInterOpNumThreads(int n) {
+    ThrowOnError(GetApi().SetInterOpNumThreads(this->p_, n));
     return *this;
   }
-  SessionOptions& SetGraphOptimizationLevel(GraphOptimizationLevel level) {
-    ThrowOnError(GetApi().SetSessionGraphOptimizationLevel(p_, level));
+  SessionOptionsImpl& SetGraphOptimizationLevel(GraphOptimizationLevel level) {
+    ThrowOnError(GetApi().SetSessionGraphOptimizationLevel(this->p_, level));
     return *this;
   }
-  SessionOptions& SetExecutionMode(ExecutionMode mode) {
-    ThrowOnError(GetApi().SetSessionExecutionMode(p_, mode));
+  SessionOptionsImpl& SetExecutionMode(ExecutionMode mode) {
+    ThrowOnError(GetApi().SetSessionExecutionMode(this->p_, mode));
     return *this;
   }
-  SessionOptions& SetOptimizedModelFilePath(const ORTCHAR_T* path) {
-    ThrowOnError(GetApi().SetOptimizedModelFilePath(p_, path));
+  SessionOptionsImpl& SetOptimizedModelFilePath(const ORTCHAR_T* path) {
+    ThrowOnError(GetApi().SetOptimizedModelFilePath(this->p_, path));
     return *this;
   }
-  SessionOptions& EnableProfiling(const ORTCHAR_T* profile_file_prefix) {
-    ThrowOnError(GetApi().EnableProfiling(p_, profile_file_prefix));
+  SessionOptionsImpl& EnableProfiling(const ORTCHAR_T* profile_file_prefix) {
+    ThrowOnError(GetApi().EnableProfiling(this->p_, profile_file_prefix));
     return *this;
   }
-  SessionOptions& DisableProfiling() {
-    ThrowOnError(GetApi().DisableProfiling(p_));
+  SessionOptionsImpl& DisableProfiling() {
+    ThrowOnError(GetApi().DisableProfiling(this->p_));
     return *this;
   }
-  SessionOptions& SetLogId(const char* logid) {
-    ThrowOnError(GetApi().SetSessionLogId(p_, logid));
+  SessionOptionsImpl& SetLogId(const char* logid) {
+    ThrowOnError(GetApi().SetSessionLogId(this->p_, logid));
     return *this;
   }
-  SessionOptions& SetLogSeverityLevel(int level) {
-    ThrowOnError(GetApi().SetSessionLogSeverityLevel(p_, level));
+  SessionOptionsImpl& SetLogSeverityLevel(int level) {
+    ThrowOnError(GetApi().SetSessionLogSeverityLevel(this->p_, level));
     return *this;
   }
-  SessionOptions& EnableCpuMemArena() {
-    ThrowOnError(GetApi().EnableCpuMemArena(p_));
+  SessionOptionsImpl& EnableCpuMemArena() {
+    ThrowOnError(GetApi().EnableCpuMemArena(this->p_));
     return *this;
   }
-  SessionOptions& DisableCpuMemArena() {
-    ThrowOnError(GetApi().DisableCpuMemArena(p_));
+  SessionOptionsImpl& DisableCpuMemArena() {
+    ThrowOnError(GetApi().DisableCpuMemArena(this->p_));
     return *this;
   }
-  SessionOptions& EnableMemPattern() {
-    ThrowOnError(GetApi().EnableMemPattern(p_));
+  SessionOptionsImpl& EnableMemPattern() {
+    ThrowOnError(GetApi().EnableMemPattern(this->p_));
     return *this;
   }
-  SessionOptions& DisableMemPattern() {
-    ThrowOnError(GetApi().DisableMemPattern(p_));
+  SessionOptionsImpl& DisableMemPattern() {
+    ThrowOnError(GetApi().DisableMemPattern(this->p_));
     return *this;
   }
-  SessionOptions& AddConfigEntry(const char* config_key, const char* config_value) {
-    ThrowOnError(GetApi().AddSessionConfigEntry(p_, config_key, config_value));
+  SessionOptionsImpl& AddConfigEntry(const char* config_key, const char* config_value) {
+    ThrowOnError(GetApi().AddSessionConfigEntry(this->p_, config_key, config_value));
     return *this;
   }
-  SessionOptions& AddFreeDimensionOverride(const char* dim_denotation, int64_t dim_value) {
-    ThrowOnError(GetApi().AddFreeDimensionOverride(p_, dim_denotation, dim_value));
+  SessionOptionsImpl& AddFreeDimensionOverride(const char* dim_denotation, int64_t dim_value) {
+    ThrowOnError(GetApi().AddFreeDimensionOverride(this->p_, dim_denotation, dim_value));
     return *this;
   }
-  SessionOptions& AddFreeDimensionOverrideByName(const char* dim_name, int64_t dim_value) {
-    ThrowOnError(GetApi().AddFreeDimensionOverrideByName(p_, dim_name, dim_value));
+  SessionOptionsImpl& AddFreeDimensionOverrideByName(const char* dim_name, int64_t dim_value) {
+    ThrowOnError(GetApi().AddFreeDimensionOverrideByName(this->p_, dim_name, dim_value));
     return *this;
   }
-  SessionOptions& DisablePerSessionThreads() {
-    ThrowOnError(GetApi().DisablePerSessionThreads(p_));
+  SessionOptionsImpl& DisablePerSessionThreads() {
+    ThrowOnError(GetApi().DisablePerSessionThreads(this->p_));
     return *this;
   }
-  SessionOptions& AppendExecutionProvider(const std::string& provider_name,
+  SessionOptionsImpl& AppendExecutionProvider(const std::string& provider_name,
                                           const std::unordered_map<std::string, std::string>& provider_options = {}) {
     std::vector<const char*> keys, values;
     for (const auto& kv : provider_options) {
       keys.push_back(kv.first.c_str());
       values.push_back(kv.second.c_str());
     }
-    ThrowOnError(GetApi().SessionOptionsAppendExecutionProvider(p_, provider_name.c_str(), keys.data(), values.data(),
+    ThrowOnError(GetApi().SessionOptionsAppendExecutionProvider(this->p_, provider_name.c_str(), keys.data(), values.data(),
                                                                 keys.size()));
     return *this;
   }
-  SessionOptions& RegisterCustomOpsLibrary(const ORTCHAR_T* library_name, const CustomOpConfigs& = {}) {
-    ThrowOnError(GetApi().RegisterCustomOpsLibrary_V2(p_, library_name));
+  SessionOptionsImpl& RegisterCustomOpsLibrary(const ORTCHAR_T* library_name, const CustomOpConfigs& = {}) {
+    ThrowOnError(GetApi().RegisterCustomOpsLibrary_V2(this->p_, library_name));
     return *this;
   }
-  SessionOptions& Add(OrtCustomOpDomain* custom_op_domain) {
-    ThrowOnError(GetApi().AddCustomOpDomain(p_, custom_op_domain));
+  SessionOptionsImpl& Add(OrtCustomOpDomain* custom_op_domain) {
+    ThrowOnError(GetApi().AddCustomOpDomain(this->p_, custom_op_domain));
     return *this;
   }
 };
+}  // namespace detail
+
+struct SessionOptions : detail::SessionOptionsImpl<OrtSessionOptions> {
+  explicit SessionOptions(std::nullptr_t) {}
+  SessionOptions() { ThrowOnError(GetApi().CreateSessionOptions(&this->p_)); }
+  explicit SessionOptions(OrtSessionOptions* p) : SessionOptionsImpl<OrtSessionOptions>{p} {}
+};
+
+using UnownedSessionOptions = detail::SessionOptionsImpl<detail::Unowned<OrtSessionOptions>>;
+
+template <typename T>
+SessionOptions detail::SessionOptionsImpl<T>::Clone() const {
+  OrtSessionOptions* out = nullptr;
+  ThrowOnError(GetApi().CloneSessionOptions(this->p_, &out));
+  return SessionOptions{out};
+}
 
 struct ModelMetadata : detail::Base<OrtModelMetadata> {
   explicit ModelMetadata(std::nullptr_t) {}

@@ -82,7 +82,11 @@ TEST(MathCastTest, NumbersToStrings) {
 TEST(MathCastTest, StringsToNumbers) {
   const std::vector<std::string> special{"NaN", "INF", "+INF", "-INF", "nan", "-inf", "1e-5", "1E8", " 3.25"};
   CheckCast<std::string, float>(special, {kNaN, kInf, kInf, -kInf, kNaN, -kInf, 1e-5f, 1e8f, 3.25f});
-  CheckCast<std::string, double>({"0.1", "-INF"}, {0.1, -std::numeric_limits<double>::infinity()});
+  CheckCast<std::string, double>({"0.1", "-INF", "1e400", "-1e-400", "  +2.5  ", "Infinity"},
+                                 {0.1, -std::numeric_limits<double>::infinity(),
+                                  std::numeric_limits<double>::infinity(), -0.0, 2.5,
+                                  std::numeric_limits<double>::infinity()});
+  CheckCast<std::string, float>({"1e39", "1e-50"}, {kInf, 0.0f});
   CheckCast<std::string, MLFloat16>({"0.1", "NaN"}, {MLFloat16(0.1f), MLFloat16(kNaN)});
   CheckCast<std::string, BFloat16>({"2.5"}, {BFloat16(2.5f)});
   CheckCast<std::string, int32_t>({"1000", "-7", "100.5", "1e3"}, {1000, -7, 100, 1000});
@@ -97,6 +101,12 @@ TEST(MathCastTest, UnparsableStringFails) {
   t.AddInput<std::string>("X", {1}, {"Hello"});
   t.AddOutput<float>("Y", {1}, {0});
   t.RunExpectFailure("Hello");
+
+  OpTester u("Cast", 13);
+  u.AddAttribute("to", static_cast<int64_t>(DataType::kDouble));
+  u.AddInput<std::string>("X", {2}, {"1.5", "+-1"});
+  u.AddOutput<double>("Y", {2}, {1.5, 0});
+  u.RunExpectFailure("+-1");
 }
 
 TEST(MathCastTest, OpsetOneTypeName) {

@@ -281,7 +281,7 @@ TEST(MathUnaryTest, LargeTensorSplitsAcrossThreads) {
   t.Run();
 }
 
-// The vectorised float paths (Exp, Erf) against libm in double, over odd sizes, both small and
+// The vectorised float paths (Sqrt, Exp, Erf) against libm in double, over odd sizes, both small and
 // big enough to split, including the special values.
 TEST(MathUnaryTest, VectorisedFloatPaths) {
   for (int64_t n : {1, 7, 1037, 50001}) {
@@ -289,11 +289,16 @@ TEST(MathUnaryTest, VectorisedFloatPaths) {
     for (int64_t i = 0; i < n; ++i) x[i] = -100.0f + 200.0f * static_cast<float>(i) / static_cast<float>(n);
     const float specials[] = {kNaN, kInf, -kInf, 0.0f, -0.0f, 1e-30f, 88.0f, -87.0f, -103.0f};
     for (int64_t i = 0; i < n && i < 9; ++i) x[i] = specials[i];
-    std::vector<float> e(n), f(n);
+    std::vector<float> e(n), f(n), r(n);
     for (int64_t i = 0; i < n; ++i) {
       e[i] = static_cast<float>(std::exp(static_cast<double>(x[i])));
       f[i] = static_cast<float>(std::erf(static_cast<double>(x[i])));
+      r[i] = std::sqrt(x[i]);
     }
+    OpTester s("Sqrt", 13);
+    s.AddInput<float>("X", {n}, x);
+    s.AddOutput<float>("Y", {n}, r);
+    s.Run();
     OpTester t("Exp", 13);
     t.AddInput<float>("X", {n}, x);
     t.AddOutput<float>("Y", {n}, e);

@@ -3,6 +3,7 @@
 // MeanVarianceNormalization against direct formulas.
 #include <cmath>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "util/op_tester.h"
@@ -264,6 +265,38 @@ TEST(NnNormTest, LayerNormalizationHalfAndErrors) {
     t.AddInput<float>("Scale", {3}, {1, 1, 1});
     t.AddOutput<float>("Y", {2, 3}, std::vector<float>(6));
     t.RunExpectFailure("axis");
+  }
+}
+
+TEST(NnNormTest, EmptyInputs) {
+  {
+    OpTester t("LayerNormalization", 17);
+    t.AddInput<float>("X", {2, 0}, {});
+    t.AddInput<float>("Scale", {0}, {});
+    t.AddOutput<float>("Y", {2, 0}, {});
+    t.AddOutput<float>("Mean", {2, 1}, {NAN, NAN});
+    t.Run();
+  }
+  {
+    OpTester t("BatchNormalization", 15);
+    t.AddInput<float>("X", {0, 2, 3}, {});
+    t.AddInput<float>("scale", {2}, {1, 1});
+    t.AddInput<float>("B", {2}, {0, 0});
+    t.AddInput<float>("mean", {2}, {0, 0});
+    t.AddInput<float>("var", {2}, {1, 1});
+    t.AddOutput<float>("Y", {0, 2, 3}, {});
+    t.Run();
+  }
+  for (const char* op : {"InstanceNormalization", "LRN"}) {
+    OpTester t(op, 13);
+    if (std::string(op) == "LRN") t.AddAttribute("size", int64_t{3});
+    t.AddInput<float>("X", {0, 2, 3}, {});
+    if (std::string(op) != "LRN") {
+      t.AddInput<float>("scale", {2}, {1, 1});
+      t.AddInput<float>("B", {2}, {0, 0});
+    }
+    t.AddOutput<float>("Y", {0, 2, 3}, {});
+    t.Run();
   }
 }
 

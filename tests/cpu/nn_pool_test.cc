@@ -113,15 +113,19 @@ void AddPoolAttributes(OpTester& t, const PoolSpec& s) {
 void CheckPool(Kind kind, const PoolSpec& s, unsigned seed, int opset) {
   const std::vector<float> x = RandomValues(Count(s.x_dims), seed);
   const PoolResult r = NaivePool(kind, s, x);
-  OpTester t(kind == Kind::kMax ? "MaxPool" : kind == Kind::kAvg ? "AveragePool" : "LpPool", opset);
-  AddPoolAttributes(t, s);
-  if (kind == Kind::kAvg && s.count_include_pad) t.AddAttribute("count_include_pad", int64_t{1});
-  if (kind == Kind::kLp) t.AddAttribute("p", static_cast<int64_t>(s.p));
-  t.AddInput<float>("X", s.x_dims, x);
-  t.AddOutput<float>("Y", r.y_dims, r.y);
-  if (kind == Kind::kMax && opset >= 8) t.AddOutput<int64_t>("Indices", r.y_dims, r.row_major_index);
-  t.SetTolerance(1e-5, 1e-5);
-  t.Run();
+  // MaxPool runs a different path when Indices are requested: check both.
+  for (bool with_indices : {false, true}) {
+    if (with_indices && (kind != Kind::kMax || opset < 8)) continue;
+    OpTester t(kind == Kind::kMax ? "MaxPool" : kind == Kind::kAvg ? "AveragePool" : "LpPool", opset);
+    AddPoolAttributes(t, s);
+    if (kind == Kind::kAvg && s.count_include_pad) t.AddAttribute("count_include_pad", int64_t{1});
+    if (kind == Kind::kLp) t.AddAttribute("p", static_cast<int64_t>(s.p));
+    t.AddInput<float>("X", s.x_dims, x);
+    t.AddOutput<float>("Y", r.y_dims, r.y);
+    if (with_indices) t.AddOutput<int64_t>("Indices", r.y_dims, r.row_major_index);
+    t.SetTolerance(1e-5, 1e-5);
+    t.Run();
+  }
 }
 
 TEST(NnPoolTest, MaxPool1D2D3D) {

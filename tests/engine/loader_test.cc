@@ -183,3 +183,16 @@ TEST(Float16Test, RoundTripAndRounding) {
 }  // namespace
 }  // namespace test
 }  // namespace ortlite
+
+namespace ortlite {
+namespace test {
+namespace {
+TEST(TensorTest, HugeShapesAreRefused) {
+  EXPECT_THROW(Tensor(DataType::kFloat, TensorShape({1LL << 40, 1LL << 30}), GetCpuAllocator()), OrtliteError);
+  EXPECT_THROW(Tensor(DataType::kFloat, TensorShape({-1, 2}), GetCpuAllocator()), OrtliteError);
+  Tensor empty(DataType::kFloat, TensorShape({0, 1LL << 40}), GetCpuAllocator());
+  EXPECT_EQ(empty.NumElements(), 0);
+}
+}  // namespace
+}  // namespace test
+}  // namespace ortlite

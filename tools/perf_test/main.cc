@@ -1,9 +1,12 @@
 // perf_test: measures a model's latency with ORT's onnxruntime_perf_test flags.
 //   perf_test [options] model.onnx [result_file]
+// Like ORT's perf_test it is a client of the public API only (onnxruntime_cxx_api.h, linked
+// against the ortlite library).
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,19 +15,20 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
+#include <mutex>
 #include <random>
-#include <regex>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
-#include "core/framework/logging.h"
-#include "core/framework/tensorprotoutils.h"
-#include "core/session/inference_session.h"
-#include "providers/provider_factory.h"
+#include "onnxruntime_cxx_api.h"
 
 namespace fs = std::filesystem;
-using namespace ortlite;
 
 namespace {
 
@@ -80,7 +84,7 @@ void Usage() {
       "  -n                exit after creating the session\n"
       "  -l                load the model from memory\n"
       "  -R LIB            custom-op library\n"
-      "  -v                verbose\n"
+      "  -v                verbose (verbose logging, including where each node runs)\n"
       "  -h                this help\n";
 }
 
@@ -90,7 +94,7 @@ std::map<std::string, std::string> ParseKeyValues(const std::string& s) {
   std::string item;
   while (in >> item) {
     auto pos = item.find('|');
-    if (pos == std::string::npos) ThrowError(ErrorCode::kInvalidArgument, "expected key|value, got '", item, "'");
+    if (pos == std::string::npos) throw std::invalid_argument("expected key|value, got '" + item + "'");
     out[item.substr(0, pos)] = item.substr(pos + 1);
   }
   return out;
@@ -98,35 +102,281 @@ std::map<std::string, std::string> ParseKeyValues(const std::string& s) {
 
 std::pair<std::string, int64_t> ParseDim(const std::string& s) {
   auto pos = s.rfind(':');
-  if (pos == std::string::npos) ThrowError(ErrorCode::kInvalidArgument, "expected name:value, got '", s, "'");
+  if (pos == std::string::npos) throw std::invalid_argument("expected name:value, got '" + s + "'");
   return {s.substr(0, pos), std::stoll(s.substr(pos + 1))};
 }
 
-Tensor GenerateTensor(const NodeArg& arg, std::mt19937& rng, const PerfConfig& cfg) {
-  const DataType type = arg.ElementType() == DataType::kUndefined ? DataType::kFloat : arg.ElementType();
+GraphOptimizationLevel OptimizationLevel(int level) {
+  switch (level) {
+    case 0: return ORT_DISABLE_ALL;
+    case 1: return ORT_ENABLE_BASIC;
+    case 2: return ORT_ENABLE_EXTENDED;
+    case 3: case 99: return ORT_ENABLE_ALL;
+    default: throw std::invalid_argument("-o takes 0, 1, 2, 3 or 99, got " + std::to_string(level));
+  }
+}
+
+// The API's provider name for a -e value.
+std::string ProviderName(const std::string& e) {
+  if (e == "cpu" || e == "CPU") return "CPUExecutionProvider";
+  if (e == "spacemit") return "SpaceMITExecutionProvider";
+  return e;
+}
+
+// ---- test data: ONNX TensorProto files, read without a protobuf library --------------------
+
+struct TensorFile {
+  int32_t data_type = 0;
   std::vector<int64_t> dims;
-  if (auto s = arg.Shape()) dims = *s;
-  for (int64_t& d : dims) if (d < 0) d = 1;
-  Tensor t(type, TensorShape(dims), GetCpuAllocator());
-  const int64_t n = t.NumElements();
-  VisitType<AllTensorTypes>(type, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* p = t.MutableData<T>();
-    if constexpr (std::is_same_v<T, std::string>) {
-      for (int64_t i = 0; i < n; ++i) p[i] = "a";
-    } else if constexpr (std::is_same_v<T, bool>) {
-      for (int64_t i = 0; i < n; ++i) p[i] = (rng() & 1) != 0;
-    } else if constexpr (std::is_integral_v<T>) {
-      // Small non-negative values: safe as ids, indices and masks.
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(rng() % 2);
-    } else if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
-      for (int64_t i = 0; i < n; ++i) p[i] = T(0, 0);
-    } else {
-      std::uniform_real_distribution<float> dist(0.f, 1.f);
-      for (int64_t i = 0; i < n; ++i) p[i] = FromCompute<T>(dist(rng));
+  std::vector<uint8_t> bytes;  // little-endian elements
+  std::vector<std::string> strings;
+};
+
+size_t ElementSize(int32_t type) {
+  switch (type) {
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: return 1;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16: return 2;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: return 4;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64: case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64: return 8;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX128: return 16;
+    default: return 0;
+  }
+}
+
+class ProtoReader {
+ public:
+  ProtoReader(const uint8_t* p, size_t n) : p_(p), end_(p + n) {}
+  bool Done() const { return p_ >= end_; }
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      Need(1);
+      const uint8_t b = *p_++;
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
     }
-  }, "perf_test input generation");
+    throw std::runtime_error("bad varint");
+  }
+  template <typename T>
+  T Fixed() {
+    Need(sizeof(T));
+    T v;
+    std::memcpy(&v, p_, sizeof(T));
+    p_ += sizeof(T);
+    return v;
+  }
+  ProtoReader Sub() {
+    const size_t n = static_cast<size_t>(Varint());
+    Need(n);
+    ProtoReader r(p_, n);
+    p_ += n;
+    return r;
+  }
+  std::string Bytes() {
+    ProtoReader r = Sub();
+    return std::string(reinterpret_cast<const char*>(r.p_), r.end_ - r.p_);
+  }
+  void Skip(int wire) {
+    if (wire == 0) Varint();
+    else if (wire == 1) Fixed<uint64_t>();
+    else if (wire == 2) Sub();
+    else if (wire == 5) Fixed<uint32_t>();
+    else throw std::runtime_error("unsupported protobuf wire type");
+  }
+
+ private:
+  void Need(size_t n) const {
+    if (static_cast<size_t>(end_ - p_) < n) throw std::runtime_error("truncated TensorProto");
+  }
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+template <typename T, typename F>
+void ReadRepeated(ProtoReader& r, int wire, std::vector<T>& out, F one) {
+  if (wire == 2) {
+    ProtoReader sub = r.Sub();
+    while (!sub.Done()) out.push_back(static_cast<T>(one(sub)));
+  } else {
+    out.push_back(static_cast<T>(one(r)));
+  }
+}
+
+template <typename T>
+void AppendBytes(std::vector<uint8_t>& bytes, T v, size_t size) {
+  const size_t at = bytes.size();
+  bytes.resize(at + size);
+  std::memcpy(bytes.data() + at, &v, size);
+}
+
+TensorFile ReadTensorFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  const std::string buf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  TensorFile t;
+  std::vector<float> floats;
+  std::vector<int64_t> int32s, int64s;
+  std::vector<double> doubles;
+  std::vector<uint64_t> uint64s;
+  std::string raw;
+  bool has_raw = false;
+  ProtoReader r(reinterpret_cast<const uint8_t*>(buf.data()), buf.size());
+  auto varint = [](ProtoReader& x) { return x.Varint(); };
+  while (!r.Done()) {
+    const uint64_t key = r.Varint();
+    const int field = static_cast<int>(key >> 3), wire = static_cast<int>(key & 7);
+    switch (field) {
+      case 1: ReadRepeated(r, wire, t.dims, varint); break;
+      case 2: t.data_type = static_cast<int32_t>(r.Varint()); break;
+      case 4: ReadRepeated(r, wire, floats, [](ProtoReader& x) { return x.Fixed<float>(); }); break;
+      case 5: ReadRepeated(r, wire, int32s, [](ProtoReader& x) { return static_cast<int32_t>(x.Varint()); }); break;
+      case 6: t.strings.push_back(r.Bytes()); break;
+      case 7: ReadRepeated(r, wire, int64s, [](ProtoReader& x) { return static_cast<int64_t>(x.Varint()); }); break;
+      case 9: raw = r.Bytes(); has_raw = true; break;
+      case 10: ReadRepeated(r, wire, doubles, [](ProtoReader& x) { return x.Fixed<double>(); }); break;
+      case 11: ReadRepeated(r, wire, uint64s, varint); break;
+      case 13: throw std::runtime_error(path.string() + ": tensors with external data are not supported");
+      default: r.Skip(wire); break;
+    }
+  }
+  if (t.data_type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) return t;
+  const size_t size = ElementSize(t.data_type);
+  if (!size) throw std::runtime_error(path.string() + ": unsupported element type " + std::to_string(t.data_type));
+  if (has_raw) {
+    t.bytes.assign(raw.begin(), raw.end());
+  } else {
+    switch (t.data_type) {
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64:
+        for (float v : floats) AppendBytes(t.bytes, v, 4);
+        break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX128:
+        for (double v : doubles) AppendBytes(t.bytes, v, 8);
+        break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: for (int64_t v : int64s) AppendBytes(t.bytes, v, 8); break;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64:
+        for (uint64_t v : uint64s) AppendBytes(t.bytes, v, size);
+        break;
+      default: for (int64_t v : int32s) AppendBytes(t.bytes, v, size); break;
+    }
+  }
+  int64_t n = 1;
+  for (int64_t d : t.dims) n *= d;
+  if (t.bytes.size() != static_cast<size_t>(n) * size) {
+    throw std::runtime_error(path.string() + ": the data does not match the tensor's shape");
+  }
   return t;
+}
+
+Ort::Value ValueFromFile(const TensorFile& t, OrtAllocator* allocator) {
+  Ort::Value v = Ort::Value::CreateTensor(allocator, t.dims.data(), t.dims.size(),
+                                          static_cast<ONNXTensorElementDataType>(t.data_type));
+  if (t.data_type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) {
+    std::vector<const char*> ptrs;
+    for (const auto& s : t.strings) ptrs.push_back(s.c_str());
+    v.FillStringTensor(ptrs.data(), ptrs.size());
+  } else if (!t.bytes.empty()) {
+    std::memcpy(v.GetTensorMutableRawData(), t.bytes.data(), t.bytes.size());
+  }
+  return v;
+}
+
+// ---- generated inputs -------------------------------------------------------------------------
+
+uint16_t FloatToHalfBits(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  const int32_t exp = static_cast<int32_t>((x >> 23) & 0xff) - 127 + 15;
+  uint32_t mant = x & 0x7fffffu;
+  if (exp <= 0) {  // subnormal or zero (inputs are in [0, 1): no overflow case)
+    if (exp < -10) return static_cast<uint16_t>(sign);
+    mant |= 0x800000u;
+    const int shift = 14 - exp;
+    uint32_t h = mant >> shift;
+    if ((mant >> (shift - 1)) & 1u) ++h;
+    return static_cast<uint16_t>(sign | h);
+  }
+  uint32_t h = sign | (static_cast<uint32_t>(exp) << 10) | (mant >> 13);
+  if ((mant & 0x1fffu) > 0x1000u || ((mant & 0x1fffu) == 0x1000u && (h & 1u))) ++h;
+  return static_cast<uint16_t>(h);
+}
+
+uint16_t FloatToBFloat16Bits(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  x += 0x7fffu + ((x >> 16) & 1u);
+  return static_cast<uint16_t>(x >> 16);
+}
+
+template <typename T>
+void FillIntegers(T* p, size_t n, std::mt19937& rng) {
+  // Small non-negative values: safe as ids, indices and masks.
+  for (size_t i = 0; i < n; ++i) p[i] = static_cast<T>(rng() % 2);
+}
+
+Ort::Value GenerateInput(const Ort::TypeInfo& type, const std::string& name, std::mt19937& rng, OrtAllocator* allocator) {
+  if (type.GetONNXType() != ONNX_TYPE_TENSOR) {
+    throw std::runtime_error("input '" + name + "' is not a tensor; perf_test generates tensor inputs only");
+  }
+  auto info = type.GetTensorTypeAndShapeInfo();
+  ONNXTensorElementDataType elem = info.GetElementType();
+  if (elem == ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED) elem = ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
+  std::vector<int64_t> dims = info.GetShape();
+  for (int64_t& d : dims)
+    if (d < 0) d = 1;
+  Ort::Value v = Ort::Value::CreateTensor(allocator, dims.data(), dims.size(), elem);
+  size_t n = 1;
+  for (int64_t d : dims) n *= static_cast<size_t>(d);
+  if (elem == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) {
+    std::vector<const char*> strs(n, "a");
+    v.FillStringTensor(strs.data(), n);
+    return v;
+  }
+  void* raw = v.GetTensorMutableRawData();
+  std::uniform_real_distribution<float> dist(0.f, 1.f);
+  switch (elem) {
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: {
+      auto* p = static_cast<float*>(raw);
+      for (size_t i = 0; i < n; ++i) p[i] = dist(rng);
+      break;
+    }
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: {
+      auto* p = static_cast<double*>(raw);
+      for (size_t i = 0; i < n; ++i) p[i] = dist(rng);
+      break;
+    }
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: {
+      auto* p = static_cast<uint16_t*>(raw);
+      for (size_t i = 0; i < n; ++i) p[i] = FloatToHalfBits(dist(rng));
+      break;
+    }
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16: {
+      auto* p = static_cast<uint16_t*>(raw);
+      for (size_t i = 0; i < n; ++i) p[i] = FloatToBFloat16Bits(dist(rng));
+      break;
+    }
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: {
+      auto* p = static_cast<bool*>(raw);
+      for (size_t i = 0; i < n; ++i) p[i] = (rng() & 1) != 0;
+      break;
+    }
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8: FillIntegers(static_cast<int8_t*>(raw), n, rng); break;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8: FillIntegers(static_cast<uint8_t*>(raw), n, rng); break;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16: FillIntegers(static_cast<int16_t*>(raw), n, rng); break;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16: FillIntegers(static_cast<uint16_t*>(raw), n, rng); break;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: FillIntegers(static_cast<int32_t*>(raw), n, rng); break;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: FillIntegers(static_cast<uint32_t*>(raw), n, rng); break;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: FillIntegers(static_cast<int64_t*>(raw), n, rng); break;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64: FillIntegers(static_cast<uint64_t*>(raw), n, rng); break;
+    default:  // complex: zeros
+      std::memset(raw, 0, n * ElementSize(elem));
+      break;
+  }
+  return v;
 }
 
 double PeakWorkingSetBytes() {
@@ -186,78 +436,75 @@ int main(int argc, char** argv) {
     }
     cfg.model = argv[optind];
     if (optind + 1 < argc) cfg.result_file = argv[optind + 1];
-    if (cfg.mode != "duration" && cfg.mode != "times") ThrowError(ErrorCode::kInvalidArgument, "-m takes duration or times");
+    if (cfg.mode != "duration" && cfg.mode != "times") throw std::invalid_argument("-m takes duration or times");
 
-    SessionOptions so;
-    so.intra_op_num_threads = cfg.intra;
-    so.inter_op_num_threads = cfg.inter;
-    so.execution_mode = cfg.parallel ? ExecutionMode::kParallel : ExecutionMode::kSequential;
-    so.graph_optimization_level = static_cast<GraphOptimizationLevel>(cfg.opt_level == 3 ? 99 : cfg.opt_level);
-    so.optimized_model_filepath = cfg.optimized_path;
-    so.enable_cpu_mem_arena = !cfg.no_arena;
-    so.enable_mem_pattern = !cfg.no_mem_pattern;
-    so.config_entries = cfg.config_entries;
+    // -v: verbose logging, which includes the partitioner's report of where each node runs.
+    Ort::Env env(cfg.verbose ? ORT_LOGGING_LEVEL_VERBOSE : ORT_LOGGING_LEVEL_WARNING, "perf_test");
+    Ort::SessionOptions so;
+    so.SetIntraOpNumThreads(cfg.intra);
+    so.SetInterOpNumThreads(cfg.inter);
+    so.SetExecutionMode(cfg.parallel ? ORT_PARALLEL : ORT_SEQUENTIAL);
+    so.SetGraphOptimizationLevel(OptimizationLevel(cfg.opt_level));
+    if (!cfg.optimized_path.empty()) so.SetOptimizedModelFilePath(cfg.optimized_path.c_str());
+    if (cfg.no_arena) so.DisableCpuMemArena();
+    if (cfg.no_mem_pattern) so.DisableMemPattern();
+    std::map<std::string, std::string> config = cfg.config_entries;
     if (cfg.no_spin) {
-      so.config_entries["session.intra_op.allow_spinning"] = "0";
-      so.config_entries["session.inter_op.allow_spinning"] = "0";
+      config["session.intra_op.allow_spinning"] = "0";
+      config["session.inter_op.allow_spinning"] = "0";
     }
-    if (cfg.denormal_zero) so.config_entries["session.set_denormal_as_zero"] = "1";
-    so.free_dimension_overrides_by_name = cfg.dims_by_name;
-    so.free_dimension_overrides_by_denotation = cfg.dims_by_denotation;
-    if (!cfg.profile.empty()) {
-      so.enable_profiling = true;
-      so.profile_file_prefix = cfg.profile;
-    }
-    if (cfg.verbose) so.log_severity_level = 0;
-    if (!cfg.custom_op_library.empty()) {
-      ThrowError(ErrorCode::kInvalidArgument, "-R: custom-op libraries are loaded through the Ort:: API build of perf_test");
-    }
+    if (cfg.stop_spin_between_runs) config["session.force_spinning_stop"] = "1";
+    if (cfg.denormal_zero) config["session.set_denormal_as_zero"] = "1";
+    for (const auto& [key, value] : config) so.AddConfigEntry(key.c_str(), value.c_str());
+    for (const auto& [name, value] : cfg.dims_by_name) so.AddFreeDimensionOverrideByName(name.c_str(), value);
+    for (const auto& [denotation, value] : cfg.dims_by_denotation) so.AddFreeDimensionOverride(denotation.c_str(), value);
+    if (!cfg.profile.empty()) so.EnableProfiling(cfg.profile.c_str());
+    if (cfg.verbose) so.SetLogSeverityLevel(ORT_LOGGING_LEVEL_VERBOSE);
+    if (!cfg.custom_op_library.empty()) so.RegisterCustomOpsLibrary(cfg.custom_op_library.c_str());
+    std::unordered_map<std::string, std::string> provider_options(cfg.provider_options.begin(), cfg.provider_options.end());
+    so.AppendExecutionProvider(ProviderName(cfg.provider), provider_options);
 
     const auto t0 = std::chrono::steady_clock::now();
-    InferenceSession session(so);
-    for (auto& p : CreateProvidersFor(cfg.provider, cfg.provider_options)) session.RegisterExecutionProvider(p);
+    Ort::Session session{nullptr};
     if (cfg.load_from_memory) {
       std::ifstream in(cfg.model, std::ios::binary);
-      if (!in) ThrowError(ErrorCode::kNoSuchFile, "cannot open ", cfg.model);
-      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      session.Load(bytes.data(), bytes.size());
+      if (!in) throw Ort::Exception("cannot open " + cfg.model, ORT_NO_SUCHFILE);
+      const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      session = Ort::Session(env, bytes.data(), bytes.size(), so);
     } else {
-      session.Load(cfg.model);
+      session = Ort::Session(env, cfg.model.c_str(), so);
     }
-    session.Initialize();
     const double creation = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << "Session creation time cost: " << creation << " s\n";
-    if (cfg.verbose) {
-      for (const auto& line : session.PartitionReport()) std::cout << line << "\n";
-      std::cout << "Planned intermediate memory: " << session.PlannedPeakBytes() << " bytes\n";
-    }
     if (cfg.exit_after_session) return 0;
 
     // Inputs: generated, or the first test data set next to the model.
-    std::vector<std::string> names;
-    std::vector<OrtValue> values;
-    const auto inputs = session.GetInputs();
+    Ort::AllocatorWithDefaultOptions allocator;
+    std::vector<std::string> names, output_names;
+    std::vector<Ort::Value> values;
+    const size_t input_count = session.GetInputCount();
+    for (size_t k = 0; k < input_count; ++k) names.emplace_back(session.GetInputNameAllocated(k, allocator).get());
+    for (size_t k = 0; k < session.GetOutputCount(); ++k)
+      output_names.emplace_back(session.GetOutputNameAllocated(k, allocator).get());
     const fs::path data_dir = fs::path(cfg.model).parent_path() / "test_data_set_0";
     if (!cfg.generate_inputs && fs::exists(data_dir)) {
-      for (size_t k = 0; k < inputs.size(); ++k) {
-        const fs::path f = data_dir / ("input_" + std::to_string(k) + ".pb");
-        std::ifstream in(f, std::ios::binary);
-        onnx::TensorProto p;
-        if (!in || !p.ParseFromIstream(&in)) ThrowError(ErrorCode::kNoSuchFile, "cannot read ", f.string());
-        names.push_back(inputs[k]->Name());
-        values.emplace_back(TensorFromProto(p));
+      for (size_t k = 0; k < input_count; ++k) {
+        values.push_back(ValueFromFile(ReadTensorFile(data_dir / ("input_" + std::to_string(k) + ".pb")), allocator));
       }
     } else {
       std::mt19937 rng(cfg.seed);
-      for (const NodeArg* a : inputs) {
-        names.push_back(a->Name());
-        values.emplace_back(GenerateTensor(*a, rng, cfg));
-      }
+      for (size_t k = 0; k < input_count; ++k) values.push_back(GenerateInput(session.GetInputTypeInfo(k), names[k], rng, allocator));
     }
+    std::vector<const char*> in_names, out_names;
+    for (const auto& n : names) in_names.push_back(n.c_str());
+    for (const auto& n : output_names) out_names.push_back(n.c_str());
+    auto run_once = [&](const Ort::RunOptions& ro) {
+      session.Run(ro, in_names.data(), values.data(), values.size(), out_names.data(), out_names.size());
+    };
 
-    RunOptions ro;
+    Ort::RunOptions ro;
     auto t_first = std::chrono::steady_clock::now();
-    session.Run(ro, names, values, {});
+    run_once(ro);
     const double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_first).count();
     std::cout << "First inference time cost: " << first_ms << " ms\n";
 
@@ -267,24 +514,32 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     std::atomic<int> issued{0};
+    std::atomic<bool> failed{false};
+    std::string failure;
     auto worker = [&] {
-      while (true) {
-        if (cfg.mode == "times") {
-          if (issued++ >= cfg.runs) break;
-        } else if (elapsed() >= cfg.seconds) {
-          break;
+      try {
+        while (!failed) {
+          if (cfg.mode == "times") {
+            if (issued++ >= cfg.runs) break;
+          } else if (elapsed() >= cfg.seconds) {
+            break;
+          }
+          const auto s = std::chrono::steady_clock::now();
+          run_once(ro);
+          const double d = std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
+          std::lock_guard<std::mutex> lock(lat_mu);
+          latencies.push_back(d);
         }
-        const auto s = std::chrono::steady_clock::now();
-        session.Run(ro, names, values, {});
-        const double d = std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
+      } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(lat_mu);
-        latencies.push_back(d);
+        if (!failed.exchange(true)) failure = e.what();
       }
     };
     std::vector<std::thread> threads;
     for (int c = 1; c < cfg.concurrent; ++c) threads.emplace_back(worker);
     worker();
     for (auto& t : threads) t.join();
+    if (failed) throw std::runtime_error(failure);
     const double total = elapsed();
     const double cpu = CpuSeconds() - cpu0;
 
@@ -314,7 +569,7 @@ int main(int argc, char** argv) {
       std::ofstream out(cfg.result_file, std::ios::app);
       for (size_t i = 0; i < n; ++i) out << cfg.model << "," << cfg.provider << "," << i << "," << latencies[i] << "\n";
     }
-    if (!cfg.profile.empty()) std::cout << "Profile written to: " << session.EndProfiling() << "\n";
+    if (!cfg.profile.empty()) std::cout << "Profile written to: " << session.EndProfilingAllocated(allocator).get() << "\n";
   } catch (const std::exception& e) {
     std::cerr << "perf_test: " << e.what() << "\n";
     return 1;

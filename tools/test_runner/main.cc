@@ -30,6 +30,7 @@ void Usage() {
                "  -t RTOL      relative tolerance for every test\n"
                "  -a ATOL      absolute tolerance for every test\n"
                "  -v           verbose: one PASS/FAIL/SKIP line per test\n"
+               "  -V           also log each session at verbose level (providers per node, plans)\n"
                "  -h           this help\n";
 }
 
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
   int jobs = 1;
   std::string only;
   int opt;
-  while ((opt = getopt(argc, argv, "e:j:c:r:n:o:xt:a:vh")) != -1) {
+  while ((opt = getopt(argc, argv, "e:j:c:r:n:o:xt:a:vVh")) != -1) {
     switch (opt) {
       case 'e': config.provider = optarg; break;
       case 'j': jobs = std::max(1, std::atoi(optarg)); break;
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
       case 't': config.tolerance.rtol = std::atof(optarg); config.rtol_override = true; break;
       case 'a': config.tolerance.atol = std::atof(optarg); config.atol_override = true; break;
       case 'v': config.verbose = true; break;
+      case 'V': config.verbose = config.verbose_logging = true; break;
       case 'h': Usage(); return 0;
       default: Usage(); return 2;
     }

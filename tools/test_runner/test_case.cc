@@ -210,6 +210,8 @@ CaseResult RunTestCase(const std::string& dir_str, const RunnerConfig& config) {
     if (config.parallel_executor) options.execution_mode = ExecutionMode::kParallel;
     options.log_id = dir.filename().string();
     options.intra_op_num_threads = 1;
+    // -v: the session logs at verbose level (provider per node, declines and why, the plan).
+    if (config.verbose_logging) options.log_severity_level = 0;
     InferenceSession session(options);
     for (auto& p : CreateProvidersFor(config.provider, {})) session.RegisterExecutionProvider(p);
     session.Load((dir / "model.onnx").string());

@@ -23,6 +23,7 @@ struct RunnerConfig {
   bool rtol_override = false, atol_override = false;
   Tolerance tolerance;
   bool verbose = false;
+  bool verbose_logging = false;
 };
 
 enum class Outcome { kPass, kFail, kSkip };

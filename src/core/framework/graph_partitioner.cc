@@ -112,7 +112,7 @@ void GraphPartitioner::Partition(Graph& graph, const std::string& model_dir, Com
   }
   InsertCopies(graph);
   graph.Resolve();
-  for (const auto& line : report_) LogVerbose(log_id_, line);
+  for (const auto& line : report_) LogVerbose(log_id_, line, log_min_);
 }
 
 Node& GraphPartitioner::Fuse(Graph& graph, const IndexedSubGraph& sub, IExecutionProvider& ep,

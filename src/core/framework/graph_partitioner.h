@@ -16,8 +16,8 @@ using CompiledFunctions = std::unordered_map<std::string, NodeComputeInfo>;
 
 class GraphPartitioner {
  public:
-  GraphPartitioner(std::vector<IExecutionProvider*> providers, std::string log_id)
-      : providers_(std::move(providers)), log_id_(std::move(log_id)) {}
+  GraphPartitioner(std::vector<IExecutionProvider*> providers, std::string log_id, int log_min = -1)
+      : providers_(std::move(providers)), log_id_(std::move(log_id)), log_min_(log_min) {}
 
   // Assigns every node of `graph` (subgraphs' nodes go to the CPU provider). Throws naming the
   // node, op and reasons when no provider takes a node.
@@ -33,6 +33,7 @@ class GraphPartitioner {
 
   std::vector<IExecutionProvider*> providers_;
   std::string log_id_;
+  int log_min_;
   std::vector<std::string> report_;
   int fused_count_ = 0;
 };

@@ -170,7 +170,9 @@ void SessionState::Initialize() {
     nodes_[i] = std::move(info);
   }
   plan_ = CreateExecutionPlan(*this);
-  if (LogEnabled(Severity::kVerbose)) LogVerbose(config_.log_id, "execution plan:\n" + plan_.ToString());
+  if (LogEnabled(Severity::kVerbose, config_.log_min)) {
+    LogVerbose(config_.log_id, "execution plan:\n" + plan_.ToString(), config_.log_min);
+  }
 }
 
 std::shared_ptr<void> SessionState::AcquireArena() const {

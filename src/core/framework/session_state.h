@@ -18,6 +18,7 @@ namespace ortlite {
 
 struct SessionStateConfig {
   std::string log_id;
+  int log_min = -1;  // the session's log severity threshold (-1: process default)
   bool parallel = false;        // plan several streams run on the inter-op pool
   bool mem_pattern = true;      // plan static intermediate buffers into one arena per run
   bool prepacking = true;

@@ -14,11 +14,22 @@ int64_t HandleNegativeAxis(int64_t axis, int64_t rank, const char* what) {
 
 Tensor::Tensor(DataType type, TensorShape shape, const AllocatorPtr& allocator)
     : type_(type), shape_(std::move(shape)), location_(allocator->Info()) {
+  // Element count and byte size, refusing shapes whose size overflows (a corrupt shape input
+  // must not turn into a small buffer).
+  const size_t elem = DataTypeSize(type);
+  uint64_t count = 1;
+  bool zero = false;
   for (int64_t d : shape_.GetDims()) {
     ORTLITE_CHECK_ARG(d >= 0, "cannot allocate a tensor of shape ", shape_.ToString());
+    if (d == 0) zero = true;
+    else if (!zero && count > (uint64_t{1} << 62) / static_cast<uint64_t>(d)) count = uint64_t{1} << 62;
+    else if (!zero) count *= static_cast<uint64_t>(d);
   }
-  const int64_t n = shape_.Size();
-  const size_t bytes = static_cast<size_t>(n) * DataTypeSize(type);
+  if (zero) count = 0;
+  ORTLITE_CHECK_ARG(elem == 0 || count <= (uint64_t{1} << 48) / elem, "tensor of shape ", shape_.ToString(),
+                    " is too large to allocate");
+  const int64_t n = static_cast<int64_t>(count);
+  const size_t bytes = static_cast<size_t>(n) * elem;
   void* p = allocator->Alloc(bytes);
   data_ = p;
   if (type == DataType::kString) {

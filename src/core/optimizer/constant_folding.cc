@@ -80,7 +80,7 @@ class ConstantFolding final : public GraphTransformer {
         outs = RunAlone(graph, *n, ctx.model_dir);
       } catch (const std::exception& e) {
         // The node fails on its constant inputs; leave it to fail (or not) at run time.
-        LogVerbose(ctx.log_id, MakeString("constant folding skipped node '", n->Name(), "': ", e.what()));
+        LogVerbose(ctx.log_id, MakeString("constant folding skipped node '", n->Name(), "': ", e.what()), ctx.log_min);
         continue;
       }
       size_t k = 0;

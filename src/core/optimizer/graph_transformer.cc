@@ -35,7 +35,7 @@ std::vector<std::string> TransformGraph(Graph& graph, int max_level, const std::
         if (pass->Apply(graph, ctx)) {
           changed = true;
           applied.push_back(pass->Name());
-          LogVerbose(ctx.log_id, "graph transformer " + pass->Name() + " modified the graph");
+          LogVerbose(ctx.log_id, "graph transformer " + pass->Name() + " modified the graph", ctx.log_min);
         }
       }
       if (!changed) break;

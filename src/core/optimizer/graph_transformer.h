@@ -16,6 +16,7 @@ enum class TransformerLevel : int { kBasic = 1, kExtended = 2, kLayout = 3 };
 struct TransformContext {
   std::string model_dir;
   std::string log_id;
+  int log_min = -1;  // the session's log severity threshold (-1: process default)
 };
 
 class GraphTransformer {

@@ -107,13 +107,12 @@ void InferenceSession::Initialize() {
   CheckLoaded();
   ORTLITE_ENFORCE(!initialized_, "the session is already initialised");
   const auto start = profiler_.Now();
-  if (options_.log_severity_level >= 0) SetDefaultLogSeverity(static_cast<Severity>(options_.log_severity_level));
   Graph& graph = model_->MainGraph();
   ApplyFreeDimensionOverrides();
   ExpandGradients(graph);
 
   // TransformGraph: optimisations, then device assignment and copy insertion.
-  TransformContext tctx{model_->ModelDir(), options_.log_id};
+  TransformContext tctx{model_->ModelDir(), options_.log_id, options_.log_severity_level};
   const int level = static_cast<int>(options_.graph_optimization_level);
   const int max_level = level >= 99 ? 3 : level;
   applied_transformers_ =
@@ -136,7 +135,7 @@ void InferenceSession::Initialize() {
     eps.push_back(p.get());
     if (p->Type() == kCpuExecutionProvider) cpu = p.get();
   }
-  GraphPartitioner partitioner(eps, options_.log_id);
+  GraphPartitioner partitioner(eps, options_.log_id, options_.log_severity_level);
   partitioner.Partition(graph, model_->ModelDir(), compiled_);
   for (Node* n : graph.Nodes())
     for (const auto& [attr, sub] : n->Subgraphs()) AssignSubgraphsToCpu(*n->GetMutableSubgraph(attr), *cpu);
@@ -160,6 +159,7 @@ void InferenceSession::Initialize() {
   }
   SessionStateConfig config;
   config.log_id = options_.log_id;
+  config.log_min = options_.log_severity_level;
   config.parallel = parallel;
   config.mem_pattern = options_.enable_mem_pattern;
   config.prepacking = options_.GetConfigEntry("session.disable_prepacking", "0") != "1";

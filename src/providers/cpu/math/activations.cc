@@ -12,8 +12,8 @@ namespace {
 
 using namespace elementwise;
 
-// An activation: constructed from the node's attributes; Types it accepts; kCost; and
-// Apply(T) -> T.
+// An activation: constructed from the node's attributes; Types it accepts; kCost; Apply(T) -> T;
+// optionally ApplyFloatArray for a vectorised float path.
 template <typename Op>
 class ActivationKernel final : public OpKernel {
  public:

@@ -3,7 +3,8 @@
 // Numbers become strings the way numpy prints them: the shortest digits that read back to the
 // same value, positional for 1e-4 <= |x| < 1e16 ("0.5", "100.0") and scientific otherwise
 // ("1e-05", "1.5e+20"); the special values are "NaN", "INF" and "-INF" as the spec names them.
-// Strings are parsed as C numbers, independent of the locale, (case-insensitive "NaN"/"INF"/"+INF"/"-INF" included).
+// Strings are parsed as C numbers (case-insensitive "NaN"/"INF"/"+INF"/"-INF" included). Neither
+// direction depends on the process locale.
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -91,9 +92,12 @@ std::string FloatToString(F v) {
   char buf[64];
   if constexpr (kIsHalf<F>) {
     // Fewest significant digits that read back to the same 16-bit value.
-    for (int precision = 1; precision <= 9; ++precision) {
-      std::snprintf(buf, sizeof(buf), "%.*e", precision - 1, d);
-      if (HalfFromDouble<F>(ParseFloat<double>(buf, DataTypeFor<F>())) == v) break;
+    for (int decimals = 0; decimals <= 8; ++decimals) {
+      const auto r = std::to_chars(buf, buf + sizeof(buf) - 1, d, std::chars_format::scientific, decimals);
+      *r.ptr = '\0';
+      double back = 0;
+      std::from_chars(buf, r.ptr, back);
+      if (HalfFromDouble<F>(back) == v) break;
     }
   } else {
     const auto r = std::to_chars(buf, buf + sizeof(buf) - 1, v, std::chars_format::scientific);

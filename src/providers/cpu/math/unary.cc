@@ -2,7 +2,6 @@
 // the trigonometric and hyperbolic functions, Erf, IsNaN, IsInf and Not. 16-bit floats are
 // computed in float.
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "core/framework/kernel_registry.h"
@@ -14,7 +13,8 @@ namespace {
 
 using namespace elementwise;
 
-// A unary op: Types it accepts, a per-element cost, and Apply(T) -> T.
+// A unary op: Types it accepts, a per-element cost, Apply(T) -> T and optionally
+// ApplyFloatArray for a vectorised float path.
 template <typename Op>
 class UnaryKernel final : public OpKernel {
  public:
@@ -51,7 +51,6 @@ class UnaryKernel final : public OpKernel {
   };
 
 ORTLITE_FLOAT_UNARY_OP(Log, kExpensiveCost, std::log(x))
-ORTLITE_FLOAT_UNARY_OP(Sqrt, kMediumCost, std::sqrt(x))
 ORTLITE_FLOAT_UNARY_OP(Reciprocal, kMediumCost, 1 / x)
 ORTLITE_FLOAT_UNARY_OP(Floor, kCheapCost, std::floor(x))
 ORTLITE_FLOAT_UNARY_OP(Ceil, kCheapCost, std::ceil(x))
@@ -69,6 +68,16 @@ ORTLITE_FLOAT_UNARY_OP(Asinh, kExpensiveCost, std::asinh(x))
 ORTLITE_FLOAT_UNARY_OP(Acosh, kExpensiveCost, std::acosh(x))
 ORTLITE_FLOAT_UNARY_OP(Atanh, kExpensiveCost, std::atanh(x))
 #undef ORTLITE_FLOAT_UNARY_OP
+
+struct SqrtOp {
+  using Types = FloatTypes;
+  static constexpr double kCost = kMediumCost;
+  template <typename T>
+  static T Apply(T v) {
+    return ViaCompute(v, [](auto x) { return std::sqrt(x); });
+  }
+  static void ApplyFloatArray(const float* x, float* y, int64_t n) { vector_math::Sqrt(x, y, n); }
+};
 
 struct ExpOp {
   using Types = FloatTypes;

@@ -61,7 +61,14 @@ class LayerNormalization final : public OpKernel {
     Tensor* mean_out = ctx.OutputCount() > 1 && ctx.OutputIsUsed(1) ? ctx.Output(1, TensorShape(stat_dims)) : nullptr;
     Tensor* inv_std_out =
         ctx.OutputCount() > 2 && ctx.OutputIsUsed(2) ? ctx.Output(2, TensorShape(stat_dims)) : nullptr;
-    if (X.NumElements() == 0) return;
+    if (X.NumElements() == 0) {
+      // Rows of no elements have no mean or deviation (numpy gives NaN).
+      for (int64_t r = 0; r < rows; ++r) {
+        if (mean_out) WriteStat(mean_out, r, std::nan(""));
+        if (inv_std_out) WriteStat(inv_std_out, r, std::nan(""));
+      }
+      return;
+    }
 
     VisitType<FloatTypes>(X.GetElementType(), [&](auto tag) {
       using T = typename decltype(tag)::type;

@@ -36,14 +36,21 @@ inline bool Precedes(const Entry<C>& a, const Entry<C>& b) {
 template <bool kLargest, typename C>
 inline void InsertSorted(Entry<C>* top, int64_t& count, int64_t k, const Entry<C>& e) {
   int64_t pos;
-  // Fast reject of a strictly worse value, the common case (a NaN fails it and goes the slow way).
-  if (count == k && (kLargest ? e.value < top[k - 1].value : e.value > top[k - 1].value)) return;
   if (count < k) {
     pos = count++;
-  } else if (Precedes<kLargest>(e, top[k - 1])) {
-    pos = k - 1;
   } else {
-    return;
+    // `e` comes after everything in `top` by index, so among numbers only a strictly better value
+    // gets in; the full comparison is needed only when a NaN is involved.
+    const C threshold = top[k - 1].value;
+    const bool strictly_better = kLargest ? e.value > threshold : e.value < threshold;
+    if (!strictly_better) {
+      if constexpr (std::is_floating_point_v<C>) {
+        if ((e.value == e.value && threshold == threshold) || !Precedes<kLargest>(e, top[k - 1])) return;
+      } else {
+        return;
+      }
+    }
+    pos = k - 1;
   }
   while (pos > 0 && Precedes<kLargest>(e, top[pos - 1])) {
     top[pos] = top[pos - 1];

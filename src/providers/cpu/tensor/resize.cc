@@ -260,38 +260,53 @@ void ResizeNearest(const T* x, T* y, const std::vector<AxisTable>& tables, const
   });
 }
 
-// One separable pass along an axis: src is [outer, in_len, inner], dst is [outer, out_len, inner].
+// Output positions [begin, end) of one separable pass along an axis: src is [outer, in_len,
+// inner], dst is [outer, out_len, inner]; position u is (o, j) = (u / out_len, u % out_len).
+template <int kTaps, typename A>
+void InterpolateRange(const A* src, A* dst, int64_t in_len, int64_t out_len, int64_t inner, const int64_t* index,
+                      const A* weight, int64_t begin, int64_t end) {
+  int64_t o = begin / out_len, j = begin % out_len;
+  const A* s = src + o * in_len * inner;
+  for (int64_t u = begin; u < end; ++u) {
+    const int64_t* ix = index + j * kTaps;
+    const A* w = weight + j * kTaps;
+    A* d = dst + u * inner;
+    if (inner == 1) {
+      A acc = w[0] * s[ix[0]];
+      for (int k = 1; k < kTaps; ++k) acc += w[k] * s[ix[k]];
+      d[0] = acc;
+    } else if constexpr (kTaps == 2) {
+      const A* s0 = s + ix[0] * inner;
+      const A* s1 = s + ix[1] * inner;
+      const A w0 = w[0], w1 = w[1];
+      for (int64_t i = 0; i < inner; ++i) d[i] = w0 * s0[i] + w1 * s1[i];
+    } else {
+      const A* s0 = s + ix[0] * inner;
+      const A* s1 = s + ix[1] * inner;
+      const A* s2 = s + ix[2] * inner;
+      const A* s3 = s + ix[3] * inner;
+      const A w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
+      for (int64_t i = 0; i < inner; ++i) d[i] = w0 * s0[i] + w1 * s1[i] + w2 * s2[i] + w3 * s3[i];
+    }
+    if (++j == out_len) {
+      j = 0;
+      s += in_len * inner;
+    }
+  }
+}
+
 template <typename A>
 void InterpolateAxis(const A* src, A* dst, int64_t outer, int64_t inner, const AxisTable& t, ThreadPool* pool) {
-  const int taps = t.taps;
   std::vector<A> weights(t.weight.begin(), t.weight.end());
   const int64_t* index = t.index.data();
   const A* wt = weights.data();
   const int64_t in_len = t.in_len, out_len = t.out_len;
+  const int taps = t.taps;
   ThreadPool::TryParallelFor(pool, outer * out_len, static_cast<double>(taps * inner) * 2.0, [&](int64_t b, int64_t e) {
-    for (int64_t u = b; u < e; ++u) {
-      const int64_t o = u / out_len, j = u % out_len;
-      const int64_t* ix = index + j * taps;
-      const A* w = wt + j * taps;
-      const A* s = src + o * in_len * inner;
-      A* d = dst + u * inner;
-      if (inner == 1) {
-        A acc = 0;
-        for (int k = 0; k < taps; ++k) acc += w[k] * s[ix[k]];
-        d[0] = acc;
-      } else if (taps == 2) {
-        const A* s0 = s + ix[0] * inner;
-        const A* s1 = s + ix[1] * inner;
-        const A w0 = w[0], w1 = w[1];
-        for (int64_t i = 0; i < inner; ++i) d[i] = w0 * s0[i] + w1 * s1[i];
-      } else {
-        const A* s0 = s + ix[0] * inner;
-        const A* s1 = s + ix[1] * inner;
-        const A* s2 = s + ix[2] * inner;
-        const A* s3 = s + ix[3] * inner;
-        const A w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
-        for (int64_t i = 0; i < inner; ++i) d[i] = w0 * s0[i] + w1 * s1[i] + w2 * s2[i] + w3 * s3[i];
-      }
+    if (taps == 2) {
+      InterpolateRange<2>(src, dst, in_len, out_len, inner, index, wt, b, e);
+    } else {
+      InterpolateRange<4>(src, dst, in_len, out_len, inner, index, wt, b, e);
     }
   });
 }
