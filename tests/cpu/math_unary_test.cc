@@ -281,7 +281,7 @@ TEST(MathUnaryTest, LargeTensorSplitsAcrossThreads) {
   t.Run();
 }
 
-// The vectorised float paths (Sqrt, Exp, Erf) against libm in double, over odd sizes, both small and
+// The vectorised float paths (Exp, Erf) and Sqrt against libm in double, over odd sizes, both small and
 // big enough to split, including the special values.
 TEST(MathUnaryTest, VectorisedFloatPaths) {
   for (int64_t n : {1, 7, 1037, 50001}) {

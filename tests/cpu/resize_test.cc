@@ -216,6 +216,32 @@ TEST(ResizeTest, LinearIntegerRoundsAndHalfTypes) {
   }
 }
 
+TEST(ResizeTest, IndependentBlocksOverLeadingAxes) {
+  // N and C are not resized: each [1, 2] block is resampled on its own, in uint8 and float.
+  const std::vector<float> x = {0, 40, 80, 120, 160, 200, 240, 0};
+  std::vector<float> expected;
+  for (int b = 0; b < 4; ++b) {
+    const float a = x[2 * b], c = x[2 * b + 1];
+    expected.insert(expected.end(), {a, 0.75f * a + 0.25f * c, 0.25f * a + 0.75f * c, c});
+  }
+  {
+    OpTester t("Resize", 13);
+    t.AddAttribute("mode", "linear");
+    AddResizeInputs(t, {2, 2, 1, 2}, x, {1, 1, 1, 2}, {});
+    t.AddOutput<float>("Y", {2, 2, 1, 4}, expected);
+    t.Run();
+  }
+  {
+    OpTester t("Resize", 13);
+    t.AddAttribute("mode", "linear");
+    t.AddInput<uint8_t>("X", {2, 2, 1, 2}, std::vector<uint8_t>(x.begin(), x.end()));
+    t.AddMissingInput();
+    t.AddInput<float>("scales", {4}, {1, 1, 1, 2});
+    t.AddOutput<uint8_t>("Y", {2, 2, 1, 4}, std::vector<uint8_t>(expected.begin(), expected.end()));
+    t.Run();
+  }
+}
+
 TEST(ResizeTest, IdentityScales) {
   OpTester t("Resize", 13);
   t.AddAttribute("mode", "cubic");

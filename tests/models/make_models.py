@@ -8,7 +8,8 @@ the graphs a common exporter really produces (RNNs, NMS, If/Loop, vision backbon
 Run with Debian's python (torch 1.13, torchvision 0.14, onnx 1.12):
     /usr/bin/python3 tests/models/make_models.py [NAME...]
 Directories are regenerated from scratch; every model is seeded with torch.manual_seed(0).
-A data.json beside a model sets its tolerance where float noise needs more than the default.
+write_test(tolerance=...) would add a data.json with rtol/atol; none is needed today: every model
+matches torch within test_runner's default rtol 1e-3 / atol 1e-7 (most within rtol 1e-5 / atol 1e-6).
 """
 import io
 import json
@@ -20,7 +21,6 @@ import numpy as np
 import onnx
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 import torchvision
 from onnx import numpy_helper
 
@@ -136,7 +136,7 @@ def make_rnn_lstm_gru():
     dynamic = {"tokens": {0: "batch", 1: "seq"}, "log_probs": {0: "batch", 1: "seq"},
                "h_lstm": {1: "batch"}, "c_lstm": {1: "batch"}, "h_gru": {1: "batch"}}
     write_test("rnn_lstm_gru", model, datasets[0], ["tokens"], ["log_probs", "h_lstm", "c_lstm", "h_gru"],
-               datasets, opset=17, dynamic_axes=dynamic, tolerance={"rtol": 1e-4, "atol": 1e-5},
+               datasets, opset=17, dynamic_axes=dynamic,
                must_contain=("LSTM", "GRU", "Gather"))
 
 
@@ -159,8 +159,37 @@ def make_rnn_tanh_gru_seq_first():
     dynamic = {"x": {0: "seq", 1: "batch"}, "h0": {1: "batch"}, "y": {0: "seq", 1: "batch"},
                "h_rnn": {1: "batch"}, "h_gru": {1: "batch"}}
     write_test("rnn_tanh_gru_seq_first", model, datasets[0], ["x", "h0"], ["y", "h_rnn", "h_gru"], datasets,
-               opset=14, dynamic_axes=dynamic, tolerance={"rtol": 1e-4, "atol": 1e-5},
+               opset=14, dynamic_axes=dynamic,
                must_contain=("RNN", "GRU"))
+
+
+class PackedLstmEncoder(nn.Module):
+    """Variable-length batch through pack_padded_sequence: the export passes the lengths to the
+    LSTM's sequence_lens input, so padded steps must be skipped (and zero in the output).
+    The batch size is fixed: torch 1.13 bakes the traced batch into the zero initial states
+    (a Constant [2, 3, 14] Expanded to [2, batch, 14]), so another batch size is not valid."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(30, 10)
+        self.lstm = nn.LSTM(10, 14, num_layers=2, bidirectional=True, batch_first=True)
+
+    def forward(self, tokens, lengths):
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True)
+        out, (h, c) = self.lstm(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=tokens.shape[1])
+        return out, h, c
+
+
+def make_rnn_packed_lstm():
+    torch.manual_seed(0)
+    model = PackedLstmEncoder().eval()
+    datasets = [(torch.randint(0, 30, (3, 6)), torch.tensor([6, 4, 2])),
+                (torch.randint(0, 30, (3, 5)), torch.tensor([5, 3, 1]))]
+    dynamic = {"tokens": {0: "batch", 1: "seq"}, "lengths": {0: "batch"}, "out": {0: "batch", 1: "seq"},
+               "h": {1: "batch"}, "c": {1: "batch"}}
+    write_test("rnn_packed_lstm", model, datasets[0], ["tokens", "lengths"], ["out", "h", "c"], datasets,
+               opset=17, dynamic_axes=dynamic, must_contain=("LSTM",))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,7 +228,7 @@ class TinySsd(nn.Module):
         centers = self.anchors[:, :2] + deltas[:, :2] * 0.1 * self.anchors[:, 2:]
         sizes = self.anchors[:, 2:] * torch.exp(deltas[:, 2:] * 0.2)
         boxes = torch.cat([centers - sizes / 2, centers + sizes / 2], dim=1)
-        scores, labels = logits.sigmoid().max(dim=1)
+        scores, labels = (logits * 6.0).sigmoid().max(dim=1)
         top_scores, top_index = scores.topk(48)
         top_boxes = boxes[top_index]
         top_labels = labels[top_index]
@@ -214,7 +243,7 @@ def make_detection_ssd_nms():
     _randomise_batchnorm(model)
     datasets = [(torch.randn(1, 3, 32, 32),), (torch.rand(1, 3, 32, 32) * 2,)]
     write_test("detection_ssd_nms", model, datasets[0], ["image"], ["boxes", "scores", "labels"], datasets,
-               opset=17, tolerance={"rtol": 1e-4, "atol": 1e-4},
+               opset=17,
                must_contain=("NonMaxSuppression", "TopK", "Gather", "Conv"))
 
 
@@ -227,16 +256,16 @@ class ScoreThenNms(nn.Module):
 
     def forward(self, boxes):
         normalised = boxes / 64.0
-        scores = self.scorer(normalised).squeeze(1).sigmoid()
-        wanted = scores > 0.45
+        scores = (self.scorer(normalised).squeeze(1) * 20.0).sigmoid()
+        wanted = scores > 0.4
         boxes, scores = boxes[wanted], scores[wanted]
         keep = torchvision.ops.nms(boxes, scores, 0.5)
         return keep, boxes[keep], scores[keep]
 
 
 def _random_boxes(n, generator):
-    xy = torch.rand(n, 2, generator=generator) * 48
-    wh = torch.rand(n, 2, generator=generator) * 16 + 2
+    xy = torch.rand(n, 2, generator=generator) * 40
+    wh = torch.rand(n, 2, generator=generator) * 20 + 4
     return torch.cat([xy, xy + wh], dim=1)
 
 
@@ -246,7 +275,7 @@ def make_detection_score_nms():
     g = torch.Generator().manual_seed(0)
     datasets = [(_random_boxes(60, g),), (_random_boxes(25, g),)]
     write_test("detection_score_nms", model, datasets[0], ["boxes"], ["keep", "kept_boxes", "kept_scores"],
-               datasets, opset=13, dynamic_axes={"boxes": {0: "n"}}, tolerance={"rtol": 1e-4, "atol": 1e-6},
+               datasets, opset=13, dynamic_axes={"boxes": {0: "n"}},
                must_contain=("NonMaxSuppression", "NonZero"))
 
 
@@ -290,7 +319,7 @@ def make_control_if_loop():
         (torch.randn(5, 8) * 3.0, torch.tensor(9)),   # many halvings in the while loop
     ]
     write_test("control_if_loop", model, datasets[0], ["x", "steps"], ["total", "halvings"], datasets,
-               opset=17, dynamic_axes={"x": {0: "rows"}}, tolerance={"rtol": 1e-4, "atol": 1e-6},
+               opset=17, dynamic_axes={"x": {0: "rows"}},
                must_contain=("If", "Loop"))
 
 
@@ -325,7 +354,7 @@ class ScriptedGreedyDecoder(nn.Module):
             h = self.cell(self.embedding(token), h)
             token = self.project(h).argmax(dim=1)
             tokens.append(token)
-            if bool((token == 9).all()):
+            if bool((token == 8).all()):
                 break
         return torch.stack(tokens, dim=1), h
 
@@ -341,8 +370,7 @@ def make_control_greedy_decoder():
         return model(context, int(max_len))
 
     write_test("control_greedy_decoder", model, export_sets[0], ["context", "max_len"], ["tokens", "h"],
-               export_sets, opset=17, dynamic_axes={"context": {0: "batch"}},
-               tolerance={"rtol": 1e-4, "atol": 1e-6}, must_contain=("If", "Loop"), run=run)
+               export_sets, opset=17, dynamic_axes={"context": {0: "batch"}}, must_contain=("If", "Loop"), run=run)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,7 +408,6 @@ def make_vision_mobilenet_v3_slice():
     datasets = [(torch.randn(1, 3, 64, 64),), (torch.randn(2, 3, 64, 64),)]
     write_test("vision_mobilenet_v3_slice", model, datasets[0], ["image"], ["logits"], datasets, opset=17,
                dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}},
-               tolerance={"rtol": 1e-4, "atol": 1e-5},
                must_contain=("Conv", "HardSwish", "HardSigmoid", "GlobalAveragePool", "Mul"))
 
 
@@ -405,7 +432,6 @@ def make_vision_resnet18_slice():
     _randomise_batchnorm(model)
     datasets = [(torch.randn(1, 3, 48, 48),)]
     write_test("vision_resnet18_slice", model, datasets[0], ["image"], ["probs"], datasets, opset=11,
-               tolerance={"rtol": 1e-4, "atol": 1e-6},
                must_contain=("Conv", "MaxPool", "Add", "Relu", "Softmax"))
 
 
@@ -437,7 +463,6 @@ def make_transformer_encoder():
     write_test("transformer_encoder", model, datasets[0], ["x", "mask"], ["y"], datasets, opset=17,
                dynamic_axes={"x": {0: "batch", 1: "seq"}, "mask": {0: "seq", 1: "seq"},
                              "y": {0: "batch", 1: "seq"}},
-               tolerance={"rtol": 1e-4, "atol": 1e-5},
                must_contain=("LayerNormalization", "MatMul", "Softmax", "Erf"))
 
 
@@ -460,12 +485,13 @@ def make_transformer_prenorm_padding():
     padding = torch.tensor([[False] * 8, [False] * 5 + [True] * 3])
     datasets = [(torch.randn(2, 8, 24), padding)]
     write_test("transformer_prenorm_padding", model, datasets[0], ["x", "padding"], ["y"], datasets, opset=13,
-               tolerance={"rtol": 1e-4, "atol": 1e-5}, must_contain=("ReduceMean", "MatMul", "Softmax"))
+               must_contain=("ReduceMean", "MatMul", "Softmax"))
 
 
 MODELS = {
     "rnn_lstm_gru": make_rnn_lstm_gru,
     "rnn_tanh_gru_seq_first": make_rnn_tanh_gru_seq_first,
+    "rnn_packed_lstm": make_rnn_packed_lstm,
     "detection_ssd_nms": make_detection_ssd_nms,
     "detection_score_nms": make_detection_score_nms,
     "control_if_loop": make_control_if_loop,

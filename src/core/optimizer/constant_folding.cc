@@ -28,7 +28,7 @@ bool Foldable(const Graph& graph, const Node& n, const KernelRegistry& cpu) {
     if (a->Exists() && !graph.IsConstantInitializer(a->Name())) return false;
   for (const NodeArg* a : n.OutputDefs()) {
     if (!a->Exists()) continue;
-    if (!a->IsTensorType() || graph.IsGraphOutput(a->Name()) && graph.ParentGraph()) return false;
+    if (!a->IsTensorType()) return false;  // sequences and optionals stay as nodes
   }
   return cpu.TryFind(n) != nullptr;
 }

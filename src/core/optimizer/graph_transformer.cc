@@ -7,6 +7,15 @@ namespace ortlite {
 std::unique_ptr<GraphTransformer> CreateConstantFolding();
 std::unique_ptr<GraphTransformer> CreateIdentityElimination();
 std::unique_ptr<GraphTransformer> CreateDropoutElimination();
+std::unique_ptr<GraphTransformer> CreateShapeFolding();
+std::unique_ptr<GraphTransformer> CreateCastElimination();
+std::unique_ptr<GraphTransformer> CreateReshapeElimination();
+std::unique_ptr<GraphTransformer> CreateReshapeChainFusion();
+std::unique_ptr<GraphTransformer> CreateTransposeOptimizer(TransformerLevel level);
+std::unique_ptr<GraphTransformer> CreateCommonSubexpressionElimination();
+std::unique_ptr<GraphTransformer> CreateConvBNFusion();
+std::unique_ptr<GraphTransformer> CreateConvMulFusion();
+std::unique_ptr<GraphTransformer> CreateConvAddFusion();
 
 std::vector<std::unique_ptr<GraphTransformer>> CreateTransformers(TransformerLevel level) {
   std::vector<std::unique_ptr<GraphTransformer>> out;
@@ -15,6 +24,15 @@ std::vector<std::unique_ptr<GraphTransformer>> CreateTransformers(TransformerLev
       out.push_back(CreateIdentityElimination());
       out.push_back(CreateDropoutElimination());
       out.push_back(CreateConstantFolding());
+      out.push_back(CreateShapeFolding());
+      out.push_back(CreateCastElimination());
+      out.push_back(CreateReshapeElimination());
+      out.push_back(CreateReshapeChainFusion());
+      out.push_back(CreateTransposeOptimizer(level));
+      out.push_back(CreateCommonSubexpressionElimination());
+      out.push_back(CreateConvBNFusion());
+      out.push_back(CreateConvMulFusion());
+      out.push_back(CreateConvAddFusion());
       break;
     default:
       break;

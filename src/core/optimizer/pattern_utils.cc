@@ -12,6 +12,15 @@ bool IsOp(const Node& n, const char* op_type, const char* domain) {
   return n.NodeType() == Node::Type::kPrimitive && n.OpType() == op_type && n.Domain() == domain;
 }
 
+bool IsViewOp(const Node& n) {
+  if (n.NodeType() != Node::Type::kPrimitive || !n.Domain().empty() || n.InputDefs().empty() ||
+      !n.InputDefs()[0]->Exists() || n.OutputDefs().empty())
+    return false;
+  const std::string& op = n.OpType();
+  if (op == "Reshape") return n.SinceVersion() >= 5;
+  return op == "Flatten" || op == "Squeeze" || op == "Unsqueeze";
+}
+
 int OnnxOpset(const Graph& g) {
   const auto& imports = g.OpsetImports();
   auto it = imports.find("");
@@ -100,6 +109,29 @@ std::optional<std::vector<int64_t>> ConstantInts(const Graph& g, const NodeArg* 
 
 std::optional<std::vector<double>> ConstantDoubles(const Graph& g, const NodeArg* a) {
   return ConstantValues<double>(g, a, true);
+}
+
+Tensor FloatTensor(DataType type, const TensorShape& shape, const std::vector<double>& values) {
+  Tensor t(type, shape, GetCpuAllocator());
+  VisitType<FloatTypes>(type, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* d = t.MutableData<T>();
+    for (size_t i = 0; i < values.size(); ++i) d[i] = FromCompute<T>(values[i]);
+  });
+  return t;
+}
+
+std::optional<std::vector<double>> PerChannelConstant(const Graph& g, const NodeArg* c, int rank, int64_t channels) {
+  const onnx::TensorProto* p = ConstantProto(g, c);
+  if (!p || rank < 2 || p->dims_size() > rank) return std::nullopt;
+  std::vector<int64_t> dims(static_cast<size_t>(rank - p->dims_size()), 1);
+  dims.insert(dims.end(), p->dims().begin(), p->dims().end());
+  for (int i = 0; i < rank; ++i)
+    if (dims[i] != 1 && !(i == 1 && dims[i] == channels)) return std::nullopt;
+  auto values = ConstantDoubles(g, c);
+  if (!values) return std::nullopt;
+  if (values->size() == 1) return std::vector<double>(static_cast<size_t>(channels), (*values)[0]);
+  return values;
 }
 
 std::optional<std::vector<int64_t>> StaticShape(const NodeArg* a) {
@@ -236,6 +268,21 @@ void FinishRewrite(Graph& g, const std::vector<NodeIndex>& candidates, const std
     g.RemoveInitializer(name);
   }
   if (removed) g.Resolve();
+}
+
+bool RewriteEach(Graph& g, const std::function<bool(Graph&, Node&)>& try_rewrite) {
+  constexpr int kMaxSweeps = 8;
+  bool changed = false;
+  for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
+    bool again = false;
+    for (NodeIndex i : std::vector<NodeIndex>(g.TopologicalOrder())) {
+      Node* n = g.GetNode(i);
+      if (n && try_rewrite(g, *n)) again = true;
+    }
+    if (!again) break;
+    changed = true;
+  }
+  return changed;
 }
 
 }  // namespace opt

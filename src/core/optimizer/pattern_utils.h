@@ -5,6 +5,7 @@
 // A fused node takes over the NodeArg of the last node it replaces, so graph outputs and names
 // stay; interior nodes are then removed only if nothing else still reads them.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ namespace opt {
 
 // A primitive node of op `op_type` in `domain` ("" is the ONNX domain).
 bool IsOp(const Node& n, const char* op_type, const char* domain = "");
+// Reshape (opset >= 5, shape as input), Flatten, Squeeze or Unsqueeze: ops that only relabel the
+// dims of their first input.
+bool IsViewOp(const Node& n);
 // The opset the graph imports for the ONNX domain.
 int OnnxOpset(const Graph& g);
 
@@ -41,6 +45,13 @@ bool IsScalarNear(const Graph& g, const NodeArg* a, double value, double rtol = 
 std::optional<std::vector<int64_t>> ConstantInts(const Graph& g, const NodeArg* a);
 // Float-typed (float, double, float16, bfloat16) constants as double.
 std::optional<std::vector<double>> ConstantDoubles(const Graph& g, const NodeArg* a);
+
+// A float-typed tensor of `type` holding `values`.
+Tensor FloatTensor(DataType type, const TensorShape& shape, const std::vector<double>& values);
+// The per-channel values of constant `c` when it broadcasts against a tensor of rank `rank`
+// (N, C, ...) only along the channel axis 1 with C = `channels`: dims are 1 except axis 1, which
+// is 1 or C. Returns C values (repeated when axis 1 is 1), else nullopt.
+std::optional<std::vector<double>> PerChannelConstant(const Graph& g, const NodeArg* c, int rank, int64_t channels);
 
 // Fully known dims of a value, else nullopt.
 std::optional<std::vector<int64_t>> StaticShape(const NodeArg* a);
@@ -82,6 +93,11 @@ onnx::AttributeProto MakeAttr(const std::string& name, const std::vector<int64_t
 // `initializers` nobody reads any more, and resolves the graph.
 void FinishRewrite(Graph& g, const std::vector<NodeIndex>& candidates,
                    const std::vector<std::string>& initializers = {});
+
+// Calls `try_rewrite` on every node in topological order, repeating the sweep while something
+// changed (a bounded number of times). `try_rewrite` returns true after a rewrite, which must
+// leave the graph resolved (FinishRewrite). Returns true if anything changed.
+bool RewriteEach(Graph& g, const std::function<bool(Graph&, Node&)>& try_rewrite);
 
 }  // namespace opt
 }  // namespace ortlite

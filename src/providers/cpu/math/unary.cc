@@ -51,6 +51,7 @@ class UnaryKernel final : public OpKernel {
   };
 
 ORTLITE_FLOAT_UNARY_OP(Log, kExpensiveCost, std::log(x))
+ORTLITE_FLOAT_UNARY_OP(Sqrt, kMediumCost, std::sqrt(x))
 ORTLITE_FLOAT_UNARY_OP(Reciprocal, kMediumCost, 1 / x)
 ORTLITE_FLOAT_UNARY_OP(Floor, kCheapCost, std::floor(x))
 ORTLITE_FLOAT_UNARY_OP(Ceil, kCheapCost, std::ceil(x))
@@ -68,16 +69,6 @@ ORTLITE_FLOAT_UNARY_OP(Asinh, kExpensiveCost, std::asinh(x))
 ORTLITE_FLOAT_UNARY_OP(Acosh, kExpensiveCost, std::acosh(x))
 ORTLITE_FLOAT_UNARY_OP(Atanh, kExpensiveCost, std::atanh(x))
 #undef ORTLITE_FLOAT_UNARY_OP
-
-struct SqrtOp {
-  using Types = FloatTypes;
-  static constexpr double kCost = kMediumCost;
-  template <typename T>
-  static T Apply(T v) {
-    return ViaCompute(v, [](auto x) { return std::sqrt(x); });
-  }
-  static void ApplyFloatArray(const float* x, float* y, int64_t n) { vector_math::Sqrt(x, y, n); }
-};
 
 struct ExpOp {
   using Types = FloatTypes;

@@ -22,13 +22,6 @@ inline void Exp(const float* x, float* y, int64_t n) {
   ys = (xs < kExpUnderflow).select(0.0f, xs.exp());
 }
 
-// std::sqrt loops stay scalar because of errno; this one is a vector square root.
-inline void Sqrt(const float* x, float* y, int64_t n) {
-  ConstFloats xs(x, n);
-  Floats ys(y, n);
-  ys = xs.sqrt();
-}
-
 inline void Tanh(const float* x, float* y, int64_t n) {
   ConstFloats xs(x, n);
   Floats ys(y, n);

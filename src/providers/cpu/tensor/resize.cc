@@ -174,11 +174,16 @@ AxisTable BuildAxisTable(const ResizeOptions& opt, const AxisSpec& spec) {
       }
       for (int k = 0; k < t.taps; ++k) idx[k] = clamp(idx[k]);
     }
-    if (t.identity) {
+    if (t.identity) {  // all weight on input position o (clamping may repeat an index)
+      double on_o = 0;
       for (int k = 0; k < t.taps; ++k) {
-        const bool ok = idx[k] == o ? w[k] == 1.0 : w[k] == 0.0;
-        if (!ok) t.identity = false;
+        if (idx[k] == o) {
+          on_o += w[k];
+        } else if (w[k] != 0.0) {
+          t.identity = false;
+        }
       }
+      if (on_o != 1.0) t.identity = false;
     }
   }
   if (t.any_outside) t.identity = false;
@@ -267,15 +272,28 @@ void InterpolateRange(const A* src, A* dst, int64_t in_len, int64_t out_len, int
                       const A* weight, int64_t begin, int64_t end) {
   int64_t o = begin / out_len, j = begin % out_len;
   const A* s = src + o * in_len * inner;
+  if (inner == 1) {  // along the innermost axis: a gather per output, row by row
+    for (int64_t u = begin; u < end;) {
+      const int64_t stop = std::min(end - u, out_len - j);
+      const int64_t* ix = index + j * kTaps;
+      const A* w = weight + j * kTaps;
+      A* d = dst + u;
+      for (int64_t q = 0; q < stop; ++q, ix += kTaps, w += kTaps) {
+        A acc = w[0] * s[ix[0]];
+        for (int k = 1; k < kTaps; ++k) acc += w[k] * s[ix[k]];
+        d[q] = acc;
+      }
+      u += stop;
+      j = 0;
+      s += in_len;
+    }
+    return;
+  }
   for (int64_t u = begin; u < end; ++u) {
     const int64_t* ix = index + j * kTaps;
     const A* w = weight + j * kTaps;
     A* d = dst + u * inner;
-    if (inner == 1) {
-      A acc = w[0] * s[ix[0]];
-      for (int k = 1; k < kTaps; ++k) acc += w[k] * s[ix[k]];
-      d[0] = acc;
-    } else if constexpr (kTaps == 2) {
+    if constexpr (kTaps == 2) {
       const A* s0 = s + ix[0] * inner;
       const A* s1 = s + ix[1] * inner;
       const A w0 = w[0], w1 = w[1];
@@ -324,54 +342,97 @@ T StoreInterpolated(A v) {
   }
 }
 
+// Runs the separable passes over one block of the input (`dims`, resized along `order`),
+// keeping its scratch buffers between calls.
+template <typename T>
+class SeparableResampler {
+ public:
+  using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+
+  void Run(const T* x, T* y, const std::vector<const AxisTable*>& tables, std::vector<int64_t> dims,
+           const std::vector<size_t>& order, ThreadPool* pool) {
+    constexpr bool kDirect = std::is_same_v<T, A>;
+    const A* cur;
+    if constexpr (kDirect) {
+      cur = x;
+    } else {
+      const int64_t in_size = Product(dims);
+      converted_.resize(static_cast<size_t>(in_size));
+      for (int64_t i = 0; i < in_size; ++i) converted_[i] = static_cast<A>(ToCompute(x[i]));
+      cur = converted_.data();
+    }
+    for (size_t step = 0; step < order.size(); ++step) {
+      const size_t axis = order[step];
+      const AxisTable& t = *tables[axis];
+      int64_t outer = 1, inner = 1;
+      for (size_t d = 0; d < axis; ++d) outer *= dims[d];
+      for (size_t d = axis + 1; d < dims.size(); ++d) inner *= dims[d];
+      A* dst;
+      if (kDirect && step + 1 == order.size()) {
+        dst = reinterpret_cast<A*>(y);
+      } else {
+        std::vector<A>& buf = (step % 2 == 0) ? buf_a_ : buf_b_;
+        buf.resize(static_cast<size_t>(outer * t.out_len * inner));
+        dst = buf.data();
+      }
+      InterpolateAxis(cur, dst, outer, inner, t, pool);
+      cur = dst;
+      dims[axis] = t.out_len;
+    }
+    if (!kDirect || order.empty()) {
+      const int64_t out_size = Product(dims);
+      for (int64_t i = 0; i < out_size; ++i) y[i] = StoreInterpolated<T>(cur[i]);
+    }
+  }
+
+ private:
+  static int64_t Product(const std::vector<int64_t>& d) {
+    return std::accumulate(d.begin(), d.end(), int64_t{1}, std::multiplies<int64_t>());
+  }
+  std::vector<A> converted_, buf_a_, buf_b_;
+};
+
 template <typename T>
 void ResizeInterpolate(const T* x, T* y, const std::vector<AxisTable>& tables, const std::vector<int64_t>& in_dims,
                        float extrapolation, ThreadPool* pool) {
-  using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
-  constexpr bool kDirect = std::is_same_v<T, A>;
-  const int64_t in_size = std::accumulate(in_dims.begin(), in_dims.end(), int64_t{1}, std::multiplies<int64_t>());
+  // Leading axes that are not resized split the work into independent blocks (N and C of NCHW):
+  // each block runs all passes with small, cache-resident scratch buffers.
+  size_t lead = 0;
+  while (lead < tables.size() && tables[lead].identity) ++lead;
+  int64_t blocks = 1;
+  for (size_t d = 0; d < lead; ++d) blocks *= in_dims[d];
+  std::vector<const AxisTable*> block_tables;
+  for (size_t d = lead; d < tables.size(); ++d) block_tables.push_back(&tables[d]);
+  const std::vector<int64_t> block_dims(in_dims.begin() + lead, in_dims.end());
+  int64_t block_in = 1, block_out = 1;
+  for (const AxisTable* t : block_tables) {
+    block_in *= t->in_len;
+    block_out *= t->out_len;
+  }
 
-  // Shrinking axes first keeps the intermediate buffers small.
+  // Shrinking axes first keeps the intermediate buffers small; among equal ratios the innermost
+  // axis goes first, since its pass (a gather per element) is the costlier one.
   std::vector<size_t> order;
-  for (size_t d = 0; d < tables.size(); ++d) {
-    if (!tables[d].identity) order.push_back(d);
+  for (size_t d = block_tables.size(); d-- > 0;) {
+    if (!block_tables[d]->identity) order.push_back(d);
   }
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return tables[a].out_len * tables[b].in_len < tables[b].out_len * tables[a].in_len;
+    return block_tables[a]->out_len * block_tables[b]->in_len < block_tables[b]->out_len * block_tables[a]->in_len;
   });
 
-  std::vector<A> converted, buf_a, buf_b;
-  const A* cur;
-  if constexpr (kDirect) {
-    cur = x;
+  if (blocks >= 2 * ThreadPool::DegreeOfParallelism(pool)) {
+    const double cost = static_cast<double>(block_out) * 4.0 * static_cast<double>(std::max<size_t>(order.size(), 1));
+    ThreadPool::TryParallelFor(pool, blocks, cost, [&](int64_t b, int64_t e) {
+      SeparableResampler<T> resampler;
+      for (int64_t i = b; i < e; ++i) {
+        resampler.Run(x + i * block_in, y + i * block_out, block_tables, block_dims, order, nullptr);
+      }
+    });
   } else {
-    converted.resize(static_cast<size_t>(in_size));
-    for (int64_t i = 0; i < in_size; ++i) converted[i] = static_cast<A>(ToCompute(x[i]));
-    cur = converted.data();
-  }
-  std::vector<int64_t> dims = in_dims;
-  int64_t out_size = 1;
-  for (const auto& t : tables) out_size *= t.out_len;
-  for (size_t step = 0; step < order.size(); ++step) {
-    const size_t axis = order[step];
-    const AxisTable& t = tables[axis];
-    int64_t outer = 1, inner = 1;
-    for (size_t d = 0; d < axis; ++d) outer *= dims[d];
-    for (size_t d = axis + 1; d < dims.size(); ++d) inner *= dims[d];
-    A* dst;
-    if (kDirect && step + 1 == order.size()) {
-      dst = reinterpret_cast<A*>(y);
-    } else {
-      std::vector<A>& buf = (step % 2 == 0) ? buf_a : buf_b;
-      buf.resize(static_cast<size_t>(outer * t.out_len * inner));
-      dst = buf.data();
+    SeparableResampler<T> resampler;
+    for (int64_t i = 0; i < blocks; ++i) {
+      resampler.Run(x + i * block_in, y + i * block_out, block_tables, block_dims, order, pool);
     }
-    InterpolateAxis(cur, dst, outer, inner, t, pool);
-    cur = dst;
-    dims[axis] = t.out_len;
-  }
-  if (!kDirect || order.empty()) {
-    for (int64_t i = 0; i < out_size; ++i) y[i] = StoreInterpolated<T>(cur[i]);
   }
 
   bool any_outside = false;
@@ -379,6 +440,7 @@ void ResizeInterpolate(const T* x, T* y, const std::vector<AxisTable>& tables, c
   if (!any_outside) return;
   const T fill = FromCompute<T>(extrapolation);
   const AxisTable& last = tables.back();
+  const int64_t out_size = blocks * block_out;
   std::vector<int64_t> in_strides = RowMajorStrides(in_dims);
   ForEachOutputRow(tables, in_strides, 0, out_size / std::max<int64_t>(last.out_len, 1),
                    [&](int64_t out_off, int64_t, bool row_outside) {
