@@ -30,12 +30,23 @@ std::string ShapeString(const std::vector<int64_t>& shape, const std::vector<con
   return s + "]";
 }
 
+const char* ElementTypeName(ONNXTensorElementDataType t) {
+  switch (t) {
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: return "float";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: return "int64";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: return "int32";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: return "float16";
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: return "bool";
+    default: return "other";
+  }
+}
+
 void PrintValueInfo(const char* kind, const char* name, const Ort::TypeInfo& type) {
   auto info = type.GetTensorTypeAndShapeInfo();
   std::vector<int64_t> shape = info.GetShape();
   std::vector<const char*> symbolic(shape.size(), nullptr);
   if (!shape.empty()) info.GetSymbolicDimensions(symbolic.data(), symbolic.size());
-  std::cout << "  " << kind << " " << name << ": element type " << info.GetElementType() << ", shape "
+  std::cout << "  " << kind << " " << name << ": " << ElementTypeName(info.GetElementType()) << " "
             << ShapeString(shape, symbolic) << "\n";
 }
 

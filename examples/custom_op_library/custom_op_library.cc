@@ -1,14 +1,20 @@
 // A custom-op library: a shared object the runtime loads with
-// SessionOptions::RegisterCustomOpsLibrary. It defines the operator ortlite.examples::ScaledAdd,
-//   Z = A + alpha * B       (float tensors; B has A's shape or one element; float attribute alpha)
-// through Ort::CustomOpBase, and registers it from RegisterCustomOps.
+// SessionOptions::RegisterCustomOpsLibrary. It defines two operators of domain ortlite.examples
+// and registers them from RegisterCustomOps:
+//   ScaledAdd: Z = A + alpha * B  (float tensors; B has A's shape or one element; float attribute
+//              alpha), through Ort::CustomOpBase;
+//   Softsign:  Y = X / (1 + |X|), a "lite" op defined by a plain function
+//              (onnxruntime_lite_custom_op.h).
 //
 // The library links nothing from the runtime: it gets the API table from the OrtApiBase passed
 // to RegisterCustomOps (hence ORT_API_MANUAL_INIT).
 #define ORT_API_MANUAL_INIT
 #include "onnxruntime_cxx_api.h"
+#include "onnxruntime_lite_custom_op.h"
 #undef ORT_API_MANUAL_INIT
 
+#include <cmath>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -58,6 +64,18 @@ const ScaledAddOp& TheScaledAddOp() {
   return op;
 }
 
+void Softsign(const Ort::Custom::Tensor<float>& x, Ort::Custom::Tensor<float>& y) {
+  const float* in = x.Data();
+  float* out = y.Allocate(x.Shape());
+  for (int64_t i = 0; i < x.NumberOfElement(); ++i) out[i] = in[i] / (1.f + std::fabs(in[i]));
+}
+
+const OrtCustomOp* TheSoftsignOp() {
+  static const std::unique_ptr<Ort::Custom::OrtLiteCustomOp> op{
+      Ort::Custom::CreateLiteCustomOp("Softsign", "CPUExecutionProvider", Softsign)};
+  return op.get();
+}
+
 // Domains handed to session options must outlive the sessions made from them: keep them for the
 // life of the library.
 std::vector<Ort::CustomOpDomain>& Domains() {
@@ -79,6 +97,7 @@ RegisterCustomOps(OrtSessionOptions* options, const OrtApiBase* api_base) {
   try {
     Ort::CustomOpDomain domain("ortlite.examples");
     domain.Add(&TheScaledAddOp());
+    domain.Add(TheSoftsignOp());
     Ort::UnownedSessionOptions session_options(options);
     session_options.Add(domain);
     std::lock_guard<std::mutex> lock(DomainsMutex());

@@ -560,7 +560,7 @@ struct OrtLiteCustomStruct : public OrtLiteCustomOp {
  protected:
   struct Kernel : KernelBase {
     std::unique_ptr<CustomOp> instance;
-    Kernel(const OrtCustomOp* op, std::unique_ptr<CustomOp> i) : KernelBase(op), instance(std::move(i)) {}
+    Kernel(const OrtCustomOp* owner, std::unique_ptr<CustomOp> i) : KernelBase(owner), instance(std::move(i)) {}
   };
 
   KernelBase* MakeKernel(const OrtApi* api, const OrtKernelInfo* info) const override {

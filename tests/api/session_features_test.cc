@@ -184,7 +184,7 @@ class OptimizedModelTest : public ::testing::TestWithParam<GraphOptimizationLeve
 TEST_P(OptimizedModelTest, SavedModelReloadsWithoutOptimisationAndAgrees) {
   TempDir tmp("optimized_" + std::to_string(static_cast<int>(GetParam())));
   Ort::Env env;
-  for (const std::string model : {TinyCnnPath(), TransformerPath()}) {
+  for (const std::string& model : {TinyCnnPath(), TransformerPath()}) {
     SCOPED_TRACE(model);
     const std::string saved = (tmp.path / "optimized.onnx").string();
     fs::remove(saved);
@@ -219,7 +219,7 @@ TEST_P(OptimizedModelTest, SavedModelReloadsWithoutOptimisationAndAgrees) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Levels, OptimizedModelTest,
+INSTANTIATE_TEST_SUITE_P(SessionFeatures, OptimizedModelTest,
                          ::testing::Values(ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED, ORT_ENABLE_ALL));
 
 // ---- free dimension overrides ----------------------------------------------------------------

@@ -58,9 +58,10 @@ TEST(MLLinearClassifierTest, SoftmaxZeroKeepsZeroScores) {
   t.AddAttribute("coefficients", std::vector<float>{1, 0, 0, 0, 0, 1});
   t.AddAttribute("classlabels_ints", std::vector<int64_t>{0, 1, 2});
   t.AddAttribute("post_transform", "SOFTMAX_ZERO");
-  t.AddInput<float>("X", {1, 2}, {2, -1});
-  t.AddOutput<int64_t>("Y", {1}, {0});
-  t.AddOutput<float>("Z", {1, 3}, {0.952574127f, 0, 0.0474258732f});
+  // Scores (2, 0, -1) and (5e-8, 0, 1): scores within 1e-7 of zero stay near zero.
+  t.AddInput<float>("X", {2, 2}, {2, -1, 5e-8f, 1});
+  t.AddOutput<int64_t>("Y", {2}, {0, 2});
+  t.AddOutput<float>("Z", {2, 3}, {0.952574127f, 0, 0.0474258732f, 1.8393972e-08f, 0, 1});
   t.Run();
 }
 
@@ -70,9 +71,10 @@ TEST(MLLinearClassifierTest, Probit) {
   t.AddAttribute("intercepts", std::vector<float>{0.1f, 0.2f});
   t.AddAttribute("classlabels_ints", std::vector<int64_t>{0, 1});
   t.AddAttribute("post_transform", "PROBIT");
-  t.AddInput<float>("X", {2, 2}, {1, 1, 0.5f, 2});
+  // Scores (0.4, 0.6) and (0.5, 0.4): the normal quantiles of those probabilities.
+  t.AddInput<float>("X", {2, 2}, {1, 1, 0, 2});
   t.AddOutput<int64_t>("Y", {2}, {1, 0});
-  t.AddOutput<float>("Z", {2, 2}, {-0.253347103f, 0.253347103f, 0.125661347f, 0.125661347f});
+  t.AddOutput<float>("Z", {2, 2}, {-0.253347103f, 0.253347103f, 0.0f, -0.253347103f});
   t.SetTolerance(1e-4, 1e-5);
   t.Run();
 }

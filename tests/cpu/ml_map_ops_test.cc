@@ -102,7 +102,7 @@ TEST(MLDictVectorizerTest, TensorInputFails) {
   t.AddAttribute("string_vocabulary", Strings{"a"});
   t.AddInput<float>("X", {1}, {1.0f});
   t.AddUncheckedOutput("Y", DataType::kFloat);
-  t.RunExpectFailure("");
+  t.RunExpectFailure("DictVectorizer: input X must be a map");
 }
 
 // ---- ZipMap -------------------------------------------------------------------------------

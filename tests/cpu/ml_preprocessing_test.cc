@@ -207,7 +207,7 @@ TEST(MLBinarizerTest, StringInputFails) {
   OpTester t("Binarizer", 1, kML);
   t.AddInput<std::string>("X", {1}, {"a"});
   t.AddOutput<std::string>("Y", {1}, {"a"});
-  t.RunExpectFailure("string");
+  t.RunExpectFailure("element type string is not supported by Binarizer");
 }
 
 // ---- Imputer ------------------------------------------------------------------------------

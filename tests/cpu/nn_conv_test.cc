@@ -2,10 +2,12 @@
 // groups, depthwise, pointwise, dilations, strides, asymmetric and automatic padding, banded
 // im2col, output_padding/output_shape, every float type, empty batches and bad inputs.
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "providers/cpu/nn/spatial_attributes.h"
 #include "util/op_tester.h"
 
 namespace ortlite {
@@ -111,7 +113,7 @@ void AddConvAttributes(OpTester& t, const ConvSpec& c) {
   t.AddAttribute("kernel_shape", c.kernel);
 }
 
-void CheckConv(const ConvSpec& c, unsigned seed, int opset = 11) {
+void CheckConv(const ConvSpec& c, unsigned seed, int opset = 11, bool constant_weights = true) {
   std::vector<int64_t> w_dims = {c.out_channels, c.x_dims[1] / c.group};
   w_dims.insert(w_dims.end(), c.kernel.begin(), c.kernel.end());
   const std::vector<float> x = RandomValues(Count(c.x_dims), seed), w = RandomValues(Count(w_dims), seed + 1),
@@ -122,8 +124,8 @@ void CheckConv(const ConvSpec& c, unsigned seed, int opset = 11) {
   OpTester t("Conv", opset);
   AddConvAttributes(t, c);
   t.AddInput<float>("X", c.x_dims, x);
-  t.AddInput<float>("W", w_dims, w, true);
-  if (c.bias) t.AddInput<float>("B", {c.out_channels}, b);
+  t.AddInput<float>("W", w_dims, w, constant_weights);
+  if (c.bias) t.AddInput<float>("B", {c.out_channels}, b, constant_weights);
   t.AddOutput<float>("Y", y_dims, NaiveConv(c, x, w, b, out_spatial));
   t.SetTolerance(1e-4, 1e-4);
   t.Run();
@@ -263,6 +265,172 @@ TEST(NnConvTest, BadInputs) {
     t.AddInput<float>("W", {2, 1, 3, 3}, std::vector<float>(18, 1.f));
     t.AddOutput<float>("Y", {1, 2, 2, 2}, std::vector<float>(8));
     t.RunExpectFailure("not divisible by group");
+  }
+}
+
+TEST(NnConvTest, RandomGeometriesPrepackedAndNot) {
+  // Odd sizes around the GEMM tiles (12 x 32 / 6 x 16 / 4 x 16), groups, strides, dilations and
+  // asymmetric pads; W constant (packed at session start) and W fed at run time (packed per run).
+  std::mt19937 rng(77);
+  auto pick = [&](int lo, int hi) { return static_cast<int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  for (int iter = 0; iter < 40; ++iter) {
+    ConvSpec c;
+    const int64_t group = iter % 5 == 0 ? pick(2, 3) : 1;
+    const int64_t k = pick(1, 3), stride = pick(1, 2), dilation = iter % 7 == 3 ? 2 : 1;
+    c.x_dims = {pick(1, 2), group * pick(1, 5), pick(k * dilation, 19), pick(k * dilation, 40)};
+    c.out_channels = group * pick(1, 27);
+    c.kernel = {k, pick(1, 3)};
+    c.group = group;
+    c.strides = {stride, pick(1, 2)};
+    c.dilations = {dilation, 1};
+    c.pads = {pick(0, 1), pick(0, 2), pick(0, 1), pick(0, 1)};
+    c.bias = iter % 3 != 0;
+    if (c.kernel[1] > c.x_dims[3]) c.kernel[1] = 1;
+    CheckConv(c, 100 + iter, 11, iter % 2 == 0);
+  }
+}
+
+TEST(NnConvTest, ResNetLikeShapes) {
+  // Pointwise and 3x3 shapes of the benchmark CNNs, scaled down in channels.
+  CheckConv({{1, 64, 14, 14}, 40, {1, 1}, 1, {}, {}, {}, true}, 201);
+  CheckConv({{1, 32, 15, 15}, 36, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, true}, 202);
+  CheckConv({{1, 24, 7, 7}, 50, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, true}, 203, 11, false);
+  CheckConv({{1, 3, 37, 37}, 16, {7, 7}, 1, {2, 2}, {}, {3, 3, 3, 3}, true}, 204);
+  CheckConv({{1, 16, 28, 28}, 32, {1, 1}, 1, {2, 2}, {}, {}, false}, 205);
+}
+
+TEST(NnConvTest, DepthwiseFastPathGeometries) {
+  // Widths crossing the 16-lane vectors, strides 1 and 2, kernels 3 and 5, padded and not.
+  unsigned seed = 300;
+  for (int64_t width : {5, 16, 17, 33, 40}) {
+    for (int64_t stride : {1, 2}) {
+      for (int64_t k : {3, 5}) {
+        const int64_t pad = k / 2;
+        CheckConv({{1, 6, 9, width}, 6, {k, k}, 6, {stride, stride}, {}, {pad, pad, pad, pad}, true}, seed++);
+        CheckConv({{2, 4, 8, width + 2}, 8, {k, k}, 4, {stride, stride}, {}, {0, 1, 1, 0}, false}, seed++, 11, false);
+      }
+    }
+  }
+}
+
+TEST(NnConvTest, Im2ColPanelsMatchesReference) {
+  std::mt19937 rng(5);
+  auto pick = [&](int lo, int hi) { return static_cast<int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  for (int iter = 0; iter < 60; ++iter) {
+    nn::Geometry3D g;
+    g.in[1] = pick(1, 12);
+    g.in[2] = pick(1, 40);
+    g.kernel[1] = pick(1, std::min<int64_t>(3, g.in[1]));
+    g.kernel[2] = pick(1, std::min<int64_t>(5, g.in[2]));
+    g.stride[1] = pick(1, 2);
+    g.stride[2] = pick(1, 3);
+    g.dilation[2] = iter % 5 == 0 && g.in[2] > 2 * g.kernel[2] ? 2 : 1;
+    g.pad_begin[1] = pick(0, 1);
+    g.pad_begin[2] = pick(0, 2);
+    g.pad_end[1] = pick(0, 1);
+    g.pad_end[2] = pick(0, 2);
+    g.out[1] = (g.in[1] + g.pad_begin[1] + g.pad_end[1] - g.kernel[1]) / g.stride[1] + 1;
+    g.out[2] = (g.in[2] + g.pad_begin[2] + g.pad_end[2] - ((g.kernel[2] - 1) * g.dilation[2] + 1)) / g.stride[2] + 1;
+    if (g.out[2] <= 0) continue;
+    const int64_t channels = pick(1, 3), rows_total = channels * g.KernelSize(), cols_total = g.OutSize();
+    const std::vector<float> x = RandomValues(channels * g.InSize(), 40 + iter);
+    const int64_t row0 = pick(0, static_cast<int>(rows_total - 1)), rows = pick(1, static_cast<int>(rows_total - row0));
+    const int64_t col0 = pick(0, static_cast<int>(cols_total - 1)), cols = pick(1, static_cast<int>(cols_total - col0));
+    for (int nr : {16, 32}) {
+      const size_t size = static_cast<size_t>((cols + nr - 1) / nr * nr * rows);
+      std::vector<float> expected(size, 9.f), actual(size, -9.f);
+      nn::Im2ColPanelsReference(x.data(), g, row0, rows, col0, cols, nr, expected.data());
+      nn::Im2ColPanels(x.data(), g, row0, rows, col0, cols, nr, actual.data());
+      ASSERT_EQ(expected, actual) << "iter " << iter << " nr " << nr;
+      // Spot-check the reference against the definition.
+      const int64_t r = rows - 1, col = cols - 1;
+      const int64_t kk = (row0 + r) % g.KernelSize(), ch = (row0 + r) / g.KernelSize();
+      const int64_t oh = (col0 + col) / g.out[2], ow = (col0 + col) % g.out[2];
+      const int64_t ih = oh * g.stride[1] - g.pad_begin[1] + kk / g.kernel[2];
+      const int64_t iw = ow * g.stride[2] - g.pad_begin[2] + (kk % g.kernel[2]) * g.dilation[2];
+      const float want = ih >= 0 && ih < g.in[1] && iw >= 0 && iw < g.in[2] ? x[(ch * g.in[1] + ih) * g.in[2] + iw] : 0.f;
+      ASSERT_EQ(expected[(col / nr) * rows * nr + r * nr + col % nr], want);
+    }
+  }
+}
+
+// ---- FusedConv -------------------------------------------------------------------------------
+
+float ApplyNamed(const std::string& act, const std::vector<float>& params, float v) {
+  if (act == "Relu") return std::max(v, 0.f);
+  if (act == "Clip") return std::min(std::max(v, params[0]), params[1]);
+  if (act == "LeakyRelu") return v >= 0.f ? v : params[0] * v;
+  if (act == "Sigmoid") return 1.f / (1.f + std::exp(-v));
+  if (act == "Tanh") return std::tanh(v);
+  if (act == "HardSigmoid") return std::max(0.f, std::min(1.f, params[0] * v + params[1]));
+  return v;
+}
+
+void CheckFusedConv(const ConvSpec& c, const std::string& act, const std::vector<float>& params, bool with_z,
+                    unsigned seed) {
+  std::vector<int64_t> w_dims = {c.out_channels, c.x_dims[1] / c.group};
+  w_dims.insert(w_dims.end(), c.kernel.begin(), c.kernel.end());
+  const std::vector<float> x = RandomValues(Count(c.x_dims), seed), w = RandomValues(Count(w_dims), seed + 1),
+                           b = RandomValues(c.out_channels, seed + 2);
+  const std::vector<int64_t> out_spatial = ConvOutputSpatial(c);
+  std::vector<int64_t> y_dims = {c.x_dims[0], c.out_channels};
+  y_dims.insert(y_dims.end(), out_spatial.begin(), out_spatial.end());
+  std::vector<float> y = NaiveConv(c, x, w, b, out_spatial);
+  const std::vector<float> z = RandomValues(Count(y_dims), seed + 3);
+  for (size_t i = 0; i < y.size(); ++i) y[i] = ApplyNamed(act, params, y[i] + (with_z ? z[i] : 0.f));
+  OpTester t("FusedConv", 1, "com.microsoft");
+  AddConvAttributes(t, c);
+  if (!act.empty()) t.AddAttribute("activation", act);
+  if (!params.empty()) t.AddAttribute("activation_params", params);
+  t.AddInput<float>("X", c.x_dims, x);
+  t.AddInput<float>("W", w_dims, w, true);
+  if (c.bias || with_z) {
+    if (c.bias) {
+      t.AddInput<float>("B", {c.out_channels}, b, true);
+    } else {
+      t.AddMissingInput();
+    }
+  }
+  if (with_z) t.AddInput<float>("Z", y_dims, z);
+  t.AddOutput<float>("Y", y_dims, y);
+  t.SetTolerance(1e-4, 1e-4);
+  t.Run();
+}
+
+TEST(NnConvTest, FusedConvActivations) {
+  const ConvSpec general{{1, 5, 9, 11}, 14, {3, 3}, 1, {1, 1}, {}, {1, 1, 1, 1}, true};
+  const ConvSpec pointwise{{2, 7, 6, 6}, 13, {1, 1}, 1, {}, {}, {}, false};
+  const ConvSpec depthwise{{1, 6, 10, 21}, 6, {3, 3}, 6, {2, 2}, {}, {1, 1, 1, 1}, true};
+  unsigned seed = 500;
+  for (const ConvSpec* c : {&general, &pointwise, &depthwise}) {
+    CheckFusedConv(*c, "Relu", {}, false, seed++);
+    CheckFusedConv(*c, "Clip", {0.f, 0.5f}, false, seed++);
+    CheckFusedConv(*c, "LeakyRelu", {0.2f}, true, seed++);
+    CheckFusedConv(*c, "Sigmoid", {}, false, seed++);
+    CheckFusedConv(*c, "Tanh", {}, true, seed++);
+    CheckFusedConv(*c, "HardSigmoid", {0.3f, 0.4f}, false, seed++);
+    CheckFusedConv(*c, "", {}, true, seed++);
+  }
+}
+
+TEST(NnConvTest, FusedConvBadInputs) {
+  {
+    OpTester t("FusedConv", 1, "com.microsoft");
+    t.AddAttribute("activation", "Swish");
+    t.AddInput<float>("X", {1, 1, 3, 3}, std::vector<float>(9, 1.f));
+    t.AddInput<float>("W", {1, 1, 1, 1}, {1.f});
+    t.AddOutput<float>("Y", {1, 1, 3, 3}, std::vector<float>(9));
+    t.RunExpectFailure("unsupported fused activation");
+  }
+  {
+    OpTester t("FusedConv", 1, "com.microsoft");
+    t.AddAttribute("activation", "Relu");
+    t.AddInput<float>("X", {1, 1, 3, 3}, std::vector<float>(9, 1.f));
+    t.AddInput<float>("W", {1, 1, 1, 1}, {1.f});
+    t.AddInput<float>("B", {1}, {0.f});
+    t.AddInput<float>("Z", {1, 1, 2, 3}, std::vector<float>(6));
+    t.AddOutput<float>("Y", {1, 1, 3, 3}, std::vector<float>(9));
+    t.RunExpectFailure("must equal the output shape");
   }
 }
 

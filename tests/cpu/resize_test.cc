@@ -251,11 +251,20 @@ TEST(ResizeTest, IdentityScales) {
 }
 
 TEST(ResizeTest, Opset10) {
-  {  // Shrinking nearest rounds up (the opset-10 test data).
+  // ONNX's opset-10 Resize examples: asymmetric coordinates; shrinking nearest rounds up.
+  {
     OpTester t("Resize", 10);
     t.AddInput<float>("X", {1, 1, 2, 4}, {1, 2, 3, 4, 5, 6, 7, 8});
     t.AddInput<float>("scales", {4}, {1, 1, 0.6f, 0.6f});
     t.AddOutput<float>("Y", {1, 1, 1, 2}, {1, 3});
+    t.Run();
+  }
+  {
+    OpTester t("Resize", 10);
+    t.AddAttribute("mode", "linear");
+    t.AddInput<float>("X", {1, 1, 2, 4}, {1, 2, 3, 4, 5, 6, 7, 8});
+    t.AddInput<float>("scales", {4}, {1, 1, 0.6f, 0.6f});
+    t.AddOutput<float>("Y", {1, 1, 1, 2}, {1, 2.6666665f});
     t.Run();
   }
   {

@@ -106,7 +106,8 @@ void SessionState::Initialize() {
   for (const auto& [name, proto] : graph_.Initializers()) {
     Tensor t;
     try {
-      t = TensorFromProto(proto);
+      // Constants borrow the graph's initializer bytes (the graph outlives this state).
+      t = TensorViewFromProto(proto);
     } catch (const OrtliteError& e) {
       throw OrtliteError(e.Code(), MakeString("initializer '", name, "': ", e.what()));
     }

@@ -83,6 +83,22 @@ Tensor TensorFromProto(const onnx::TensorProto& proto) {
   return t;
 }
 
+Tensor TensorViewFromProto(const onnx::TensorProto& proto) {
+  const bool viewable = proto.has_raw_data() && IsValidDataType(proto.data_type()) &&
+                        proto.data_type() != onnx::TensorProto::STRING &&
+                        proto.data_location() != onnx::TensorProto::EXTERNAL;
+  if (!viewable) return TensorFromProto(proto);
+  const DataType type = static_cast<DataType>(proto.data_type());
+  std::vector<int64_t> dims(proto.dims().begin(), proto.dims().end());
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (d < 0) return TensorFromProto(proto);  // reports the error
+    n *= d;
+  }
+  if (static_cast<size_t>(n) * DataTypeSize(type) != proto.raw_data().size()) return TensorFromProto(proto);
+  return Tensor(type, TensorShape(dims), const_cast<char*>(proto.raw_data().data()), GetCpuAllocator()->Info());
+}
+
 onnx::TensorProto TensorToProto(const Tensor& tensor, const std::string& name) {
   onnx::TensorProto p;
   p.set_name(name);

@@ -12,6 +12,9 @@ namespace ortlite {
 // new host tensor. Throws kInvalidProtobuf naming the tensor if its data does not match its dims.
 Tensor TensorFromProto(const onnx::TensorProto& proto);
 onnx::TensorProto TensorToProto(const Tensor& tensor, const std::string& name);
+// Like TensorFromProto, but a non-string tensor stored as raw_data is not copied: the result
+// points into `proto`, which must outlive it and stay unchanged.
+Tensor TensorViewFromProto(const onnx::TensorProto& proto);
 
 // SequenceProto / OptionalProto / MapProto values, as test data stores them.
 OrtValue ValueFromSequenceProto(const onnx::SequenceProto& proto);

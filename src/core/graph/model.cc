@@ -1,6 +1,7 @@
 #include "core/graph/model.h"
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <unordered_set>
@@ -8,6 +9,12 @@
 #include "core/framework/logging.h"
 #include "core/framework/tensorprotoutils.h"
 #include "onnx/shape_inference/implementation.h"
+
+// After the onnx headers: POSIX macros would clash with names in onnx/defs/parser.h.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ortlite {
 
@@ -55,12 +62,25 @@ void CheckValuesDefined(const Graph& graph) {
 }  // namespace
 
 std::unique_ptr<Model> Model::LoadFromFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) ThrowError(ErrorCode::kNoSuchFile, "cannot open model file '", path, "'");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The file is mapped rather than read: parsing copies what it keeps, so the file's bytes never
+  // sit in memory twice.
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) ThrowError(ErrorCode::kNoSuchFile, "cannot open model file '", path, "'");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    ThrowError(ErrorCode::kNoSuchFile, "model file '", path, "' is not a regular file");
+  }
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = size ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
+  ::close(fd);
+  if (size && map == MAP_FAILED) ThrowError(ErrorCode::kNoSuchFile, "cannot map model file '", path, "'");
+  std::unique_ptr<void, std::function<void(void*)>> unmap(map, [size](void* p) {
+    if (p) ::munmap(p, size);
+  });
   const std::string dir = std::filesystem::path(path).parent_path().string();
   try {
-    return LoadFromBytes(bytes.data(), bytes.size(), dir);
+    return LoadFromBytes(map, size, dir);
   } catch (const OrtliteError& e) {
     throw OrtliteError(e.Code(), MakeString("model '", path, "': ", e.what()));
   }

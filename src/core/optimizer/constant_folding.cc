@@ -1,6 +1,7 @@
 // Constant folding: a node whose inputs are all constant initializers is run once at session
 // start on the CPU provider and replaced by initializers holding its outputs. Constant nodes are
 // folded the same way. Non-deterministic ops and nodes with subgraphs are left alone.
+#include <algorithm>
 #include <unordered_set>
 
 #include "core/framework/execution_provider.h"
@@ -65,6 +66,37 @@ std::vector<OrtValue> RunAlone(const Graph& graph, const Node& node, const std::
   return ExecuteGraph(state, {}, state.GraphOutputIndices(), run);
 }
 
+// Shape and Size of a value whose inferred shape is fully static are constants too.
+bool FoldStaticShape(Graph& graph, Node& n) {
+  if (!n.Domain().empty() || (n.OpType() != "Shape" && n.OpType() != "Size") || n.InputDefs().empty()) return false;
+  const NodeArg* out = n.OutputDefs()[0];
+  if (!out->Exists() || (graph.IsGraphOutput(out->Name()) && graph.ParentGraph())) return false;
+  auto dims = n.InputDefs()[0]->Shape();
+  if (!dims || !n.InputDefs()[0]->IsTensorType()) return false;
+  for (int64_t d : *dims)
+    if (d < 0) return false;
+  Tensor value;
+  if (n.OpType() == "Size") {
+    int64_t size = 1;
+    for (int64_t d : *dims) size *= d;
+    value = Tensor::FromVector<int64_t>({size}, TensorShape(std::vector<int64_t>{}));
+  } else {
+    const int64_t rank = static_cast<int64_t>(dims->size());
+    int64_t start = 0, end = rank;
+    if (const auto* a = n.GetAttribute("start")) start = a->i();
+    if (const auto* a = n.GetAttribute("end")) end = a->i();
+    if (start < 0) start += rank;
+    if (end < 0) end += rank;
+    start = std::clamp<int64_t>(start, 0, rank);
+    end = std::clamp<int64_t>(end, 0, rank);
+    std::vector<int64_t> slice(dims->begin() + start, dims->begin() + std::max(start, end));
+    value = Tensor::FromVector<int64_t>(slice, TensorShape({static_cast<int64_t>(slice.size())}));
+  }
+  graph.AddInitializer(TensorToProto(value, out->Name()));
+  graph.RemoveNode(n.Index());
+  return true;
+}
+
 class ConstantFolding final : public GraphTransformer {
  public:
   ConstantFolding() : GraphTransformer("ConstantFolding", TransformerLevel::kBasic) {}
@@ -74,7 +106,12 @@ class ConstantFolding final : public GraphTransformer {
     bool changed = false;
     for (NodeIndex i : std::vector<NodeIndex>(graph.TopologicalOrder())) {
       Node* n = graph.GetNode(i);
-      if (!n || !Foldable(graph, *n, cpu)) continue;
+      if (!n) continue;
+      if (FoldStaticShape(graph, *n)) {
+        changed = true;
+        continue;
+      }
+      if (!Foldable(graph, *n, cpu)) continue;
       std::vector<OrtValue> outs;
       try {
         outs = RunAlone(graph, *n, ctx.model_dir);

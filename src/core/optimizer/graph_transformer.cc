@@ -16,6 +16,17 @@ std::unique_ptr<GraphTransformer> CreateCommonSubexpressionElimination();
 std::unique_ptr<GraphTransformer> CreateConvBNFusion();
 std::unique_ptr<GraphTransformer> CreateConvMulFusion();
 std::unique_ptr<GraphTransformer> CreateConvAddFusion();
+std::unique_ptr<GraphTransformer> CreateArithmeticIdentityElimination();
+std::unique_ptr<GraphTransformer> CreateGeluFusion();
+std::unique_ptr<GraphTransformer> CreateFastGeluFusion();
+std::unique_ptr<GraphTransformer> CreateBiasGeluFusion();
+std::unique_ptr<GraphTransformer> CreateConvActivationFusion();
+std::unique_ptr<GraphTransformer> CreateAttentionFusion();
+std::unique_ptr<GraphTransformer> CreateEmbedLayerNormFusion();
+std::unique_ptr<GraphTransformer> CreateSkipLayerNormFusion();
+std::unique_ptr<GraphTransformer> CreateMatMulTransposeFusion();
+std::unique_ptr<GraphTransformer> CreateMatMulScaleFusion();
+std::unique_ptr<GraphTransformer> CreateMatMulAddFusion();
 
 std::vector<std::unique_ptr<GraphTransformer>> CreateTransformers(TransformerLevel level) {
   std::vector<std::unique_ptr<GraphTransformer>> out;
@@ -26,6 +37,7 @@ std::vector<std::unique_ptr<GraphTransformer>> CreateTransformers(TransformerLev
       out.push_back(CreateConstantFolding());
       out.push_back(CreateShapeFolding());
       out.push_back(CreateCastElimination());
+      out.push_back(CreateArithmeticIdentityElimination());
       out.push_back(CreateReshapeElimination());
       out.push_back(CreateReshapeChainFusion());
       out.push_back(CreateTransposeOptimizer(level));
@@ -33,6 +45,25 @@ std::vector<std::unique_ptr<GraphTransformer>> CreateTransformers(TransformerLev
       out.push_back(CreateConvBNFusion());
       out.push_back(CreateConvMulFusion());
       out.push_back(CreateConvAddFusion());
+      break;
+    case TransformerLevel::kExtended:
+      // Fusions into com.microsoft ops (CPU kernels in providers/cpu/contrib), then the basic
+      // clean-ups again for what they leave (Transposes and Reshapes around Attention).
+      out.push_back(CreateGeluFusion());
+      out.push_back(CreateFastGeluFusion());
+      out.push_back(CreateBiasGeluFusion());
+      out.push_back(CreateConvActivationFusion());
+      out.push_back(CreateAttentionFusion());
+      out.push_back(CreateEmbedLayerNormFusion());
+      out.push_back(CreateSkipLayerNormFusion());
+      out.push_back(CreateMatMulTransposeFusion());
+      out.push_back(CreateMatMulScaleFusion());
+      out.push_back(CreateMatMulAddFusion());
+      out.push_back(CreateTransposeOptimizer(level));
+      out.push_back(CreateReshapeElimination());
+      out.push_back(CreateReshapeChainFusion());
+      out.push_back(CreateCastElimination());
+      out.push_back(CreateCommonSubexpressionElimination());
       break;
     default:
       break;

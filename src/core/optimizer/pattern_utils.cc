@@ -91,16 +91,23 @@ std::optional<double> ScalarConstant(const Graph& g, const NodeArg* a) {
   std::optional<Tensor> t = ConstantTensor(g, a);
   if (!t || t->NumElements() != 1) return std::nullopt;
   std::optional<double> v;
-  VisitType<AllNumericTypes>(t->GetElementType(), [&](auto tag) {
+  auto read = [&](auto tag) {
     using T = typename decltype(tag)::type;
     v = static_cast<double>(ToCompute(t->Data<T>()[0]));
-  });
+  };
+  detail::Visitor<AllNumericTypes>::Visit(t->GetElementType(), read);
   return v;
 }
 
 bool IsScalarNear(const Graph& g, const NodeArg* a, double value, double rtol) {
   std::optional<double> v = ScalarConstant(g, a);
   return v && std::fabs(*v - value) <= rtol * std::fabs(value);
+}
+
+bool IsScalarFor(const Graph& g, const NodeArg* c, double value, const NodeArg* x, double rtol) {
+  if (!c || !x || !IsScalarNear(g, c, value, rtol)) return false;
+  const int rank = ConstantProto(g, c)->dims_size();
+  return rank == 0 || (Rank(x) >= rank);
 }
 
 std::optional<std::vector<int64_t>> ConstantInts(const Graph& g, const NodeArg* a) {
@@ -143,6 +150,26 @@ std::optional<std::vector<int64_t>> StaticShape(const NodeArg* a) {
   return s;
 }
 
+bool SameDim(const NodeArg* a, int i, const NodeArg* b, int j) {
+  if (!a || !b || !a->IsTensorType() || !b->IsTensorType()) return false;
+  const auto& ta = a->TypeAsProto()->tensor_type();
+  const auto& tb = b->TypeAsProto()->tensor_type();
+  if (!ta.has_shape() || !tb.has_shape() || i < 0 || j < 0 || i >= ta.shape().dim_size() || j >= tb.shape().dim_size())
+    return false;
+  const auto& da = ta.shape().dim(i);
+  const auto& db = tb.shape().dim(j);
+  if (da.has_dim_value() && db.has_dim_value()) return da.dim_value() == db.dim_value();
+  return da.has_dim_param() && db.has_dim_param() && !da.dim_param().empty() && da.dim_param() == db.dim_param();
+}
+
+bool SameShape(const NodeArg* a, const NodeArg* b) {
+  const int rank = Rank(a);
+  if (rank < 0 || rank != Rank(b)) return false;
+  for (int i = 0; i < rank; ++i)
+    if (!SameDim(a, i, b, i)) return false;
+  return true;
+}
+
 int Rank(const NodeArg* a) {
   if (!a) return -1;
   auto s = a->Shape();
@@ -181,6 +208,8 @@ void RedirectConsumers(Graph& g, const NodeArg* from, NodeArg* to) {
 }
 
 const NodeArg* OtherInput(const Node& n, size_t i) { return Input(n, i == 0 ? 1 : 0); }
+
+NodeArg* NoValue(Graph& g) { return &g.GetOrCreateNodeArg("", nullptr); }
 
 NodeArg& NewValue(Graph& g, const std::string& base, const onnx::TypeProto* type) {
   return g.GetOrCreateNodeArg(g.GenerateNodeArgName(base), type);

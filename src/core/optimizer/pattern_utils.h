@@ -41,6 +41,8 @@ std::optional<Tensor> ConstantTensor(const Graph& g, const NodeArg* a);
 std::optional<double> ScalarConstant(const Graph& g, const NodeArg* a);
 // True if `a` is a one-element constant equal to `value` within relative tolerance `rtol`.
 bool IsScalarNear(const Graph& g, const NodeArg* a, double value, double rtol = 1e-6);
+// IsScalarNear, and the constant cannot broadcast `x` to more dims (its rank is at most x's).
+bool IsScalarFor(const Graph& g, const NodeArg* c, double value, const NodeArg* x, double rtol = 1e-6);
 // Integer constants (int32/int64) as int64.
 std::optional<std::vector<int64_t>> ConstantInts(const Graph& g, const NodeArg* a);
 // Float-typed (float, double, float16, bfloat16) constants as double.
@@ -55,6 +57,10 @@ std::optional<std::vector<double>> PerChannelConstant(const Graph& g, const Node
 
 // Fully known dims of a value, else nullopt.
 std::optional<std::vector<int64_t>> StaticShape(const NodeArg* a);
+// True if dim i of a and dim j of b are known to be equal (same value, or same symbolic name).
+bool SameDim(const NodeArg* a, int i, const NodeArg* b, int j);
+// True if `a` and `b` are known to have the same shape.
+bool SameShape(const NodeArg* a, const NodeArg* b);
 // Known rank, else -1.
 int Rank(const NodeArg* a);
 bool IsFloatType(DataType t);
@@ -71,6 +77,8 @@ void RedirectConsumers(Graph& g, const NodeArg* from, NodeArg* to);
 // The other input of a two-input node, given one input index.
 const NodeArg* OtherInput(const Node& n, size_t i);
 
+// The shared NodeArg of omitted optional inputs and outputs.
+NodeArg* NoValue(Graph& g);
 // A new value named after `base` with the given type (copied).
 NodeArg& NewValue(Graph& g, const std::string& base, const onnx::TypeProto* type);
 NodeArg& NewTensorValue(Graph& g, const std::string& base, DataType type,

@@ -4,10 +4,12 @@
 //   - an identity Transpose is removed;
 //   - a Transpose that moves only size-1 dims (the data order is unchanged) becomes a Reshape,
 //     which is a view;
-//   - a Transpose read only by an elementwise op is pushed below it (for binary ops when the other
-//     operand is transposed the same way, is a constant, or holds a single element), so that
-//     Transposes meet and cancel and two transposes of operands become one of the result.
-// Pushing never adds work: the moved Transpose replaces one (or two) before the op.
+//   - a Transpose read only by an elementwise op is pushed below it when both operands of a
+//     binary op are transposed the same way (two Transposes become one), or when the op's result
+//     flows through elementwise ops into another Transpose it can then merge with (for binary ops
+//     the other operand must then be a constant, which is transposed here, or a single element).
+// Pushing never adds work: the moved Transpose replaces one (or two) before the op, and ops that
+// would broadcast the transposed operand to a larger result are not crossed.
 #include <algorithm>
 #include <cstring>
 #include <numeric>
@@ -127,11 +129,20 @@ bool TryMergeTransposes(Graph& g, Node& second) {
   for (size_t i = 0; i < q.size(); ++i) q[i] = (*p1)[(*p2)[i]];
   NodeArg* x = first->MutableInputDefs()[0];
   if (IsIdentity(q)) {
-    if (!CanRedirect(g, second.OutputDefs()[0])) return false;
-    RedirectConsumers(g, second.OutputDefs()[0], x);
-    const NodeIndex idx = second.Index();
-    g.RemoveNode(idx);
-    FinishRewrite(g, {first->Index()});
+    if (CanRedirect(g, second.OutputDefs()[0])) {
+      RedirectConsumers(g, second.OutputDefs()[0], x);
+      g.RemoveNode(second.Index());
+      FinishRewrite(g, {first->Index()});
+      return true;
+    }
+    // The result is a graph output: let x's producer write it directly when nothing else reads x.
+    Node* producer = g.GetProducerNode(x->Name());
+    if (!producer || !OnlyFeeds(g, x, *first) || !OnlyFeeds(g, first->OutputDefs()[0], second)) return false;
+    for (NodeArg*& o : producer->MutableOutputDefs())
+      if (o == x) o = second.MutableOutputDefs()[0];
+    g.RemoveNode(second.Index());
+    g.RemoveNode(first->Index());
+    FinishRewrite(g, {});
     return true;
   }
   second.MutableInputDefs()[0] = x;
@@ -174,7 +185,21 @@ bool TryRemoveIdentityOrReshape(Graph& g, Node& t) {
   return true;
 }
 
-// Elementwise op reading a Transpose: move the Transpose below the op.
+// True if the value `v` flows through single-reader elementwise ops into a Transpose, so that a
+// Transpose pushed down from here meets it.
+bool ReachesTranspose(const Graph& g, const NodeArg* v, int depth = 0) {
+  if (depth > 16 || g.IsGraphOutput(v->Name())) return false;
+  auto readers = g.GetConsumerNodes(v->Name());
+  if (readers.size() != 1) return false;
+  const Node& c = *readers[0];
+  if (IsOp(c, "Transpose")) return true;
+  if (!IsUnaryElementwise(c) && !IsBinaryElementwise(c)) return false;
+  if (c.InputDefs()[0] != v && !(IsBinaryElementwise(c) && c.InputDefs()[1] == v)) return false;
+  return ReachesTranspose(g, c.OutputDefs()[0], depth + 1);
+}
+
+// Elementwise op reading a Transpose: move the Transpose below the op when that lets it cancel or
+// merge with a later Transpose, or replaces the Transposes of both operands by one.
 bool TryPushThrough(Graph& g, Node& op) {
   const bool unary = IsUnaryElementwise(op);
   if (!unary && !IsBinaryElementwise(op)) return false;
@@ -214,12 +239,16 @@ bool TryPushThrough(Graph& g, Node& op) {
       }
       return true;
     };
+    const bool worthwhile = ReachesTranspose(g, op.OutputDefs()[0]);
     if (t2 == t) {
+      if (!worthwhile) return false;
       new_other = t->MutableInputDefs()[0];
     } else if (perm2 && *perm2 == perm && OnlyFeeds(g, other, op)) {
       if (!other_shape || !broadcasts_into_t(*other_shape)) return false;
       new_other = t2->MutableInputDefs()[0];
       dead.push_back(t2->Index());
+    } else if (!worthwhile) {
+      return false;
     } else if (std::optional<Tensor> c = ConstantTensor(g, other)) {
       const auto& cd = c->Shape().GetDims();
       if (!broadcasts_into_t(cd) || c->GetElementType() == DataType::kString) return false;
@@ -236,6 +265,7 @@ bool TryPushThrough(Graph& g, Node& op) {
       return false;
     }
   } else {
+    if (!ReachesTranspose(g, op.OutputDefs()[0])) return false;
     // A Clip bound or other extra input must be a scalar for the op to stay elementwise.
     for (size_t i = 1; i < op.InputDefs().size(); ++i) {
       auto s = op.InputDefs()[i]->Exists() ? op.InputDefs()[i]->Shape() : std::optional<std::vector<int64_t>>(std::vector<int64_t>{});

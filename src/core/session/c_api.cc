@@ -314,6 +314,7 @@ OrtApi MakeApi() {
              size_t n_in, const char* const* out_names, size_t n_out, OrtValue** outputs) {
     return Guard([&] {
       Check(s != nullptr, "session is null");
+      Check(n_out > 0, "At least one output should be requested.");
       std::vector<std::string> names(in_names, in_names + n_in), onames(out_names, out_names + n_out);
       std::vector<ortlite::OrtValue> values;
       for (size_t i = 0; i < n_in; ++i) {
@@ -340,12 +341,21 @@ OrtApi MakeApi() {
   };
   a.RunWithBinding = [](OrtSession* s, const OrtRunOptions* ro, const OrtIoBinding* b) {
     return Guard([&] {
+      Check(s != nullptr && b != nullptr, "session or binding is null");
+      Check(!b->output_names.empty(), "At least one output should be requested.");
       static const ortlite::RunOptions default_run_options;
       auto result = s->session->Run(ro ? ro->options : default_run_options, b->input_names, b->inputs, b->output_names);
       auto* binding = const_cast<OrtIoBinding*>(b);
       for (size_t i = 0; i < result.size(); ++i) {
         if (binding->preallocated[i]) {
-          ortlite::CopyTensorData(result[i].Get(), binding->outputs[i]->value.GetMutable());
+          // Caller-allocated output: copy into it (shapes and types must agree, as in Run).
+          Tensor& dst = binding->outputs[i]->value.GetMutable();
+          const Tensor& src = result[i].Get();
+          if (dst.Shape() != src.Shape() || dst.GetElementType() != src.GetElementType()) {
+            ortlite::ThrowError(ErrorCode::kInvalidArgument, "bound output '", b->output_names[i], "' has shape ",
+                                dst.Shape().ToString(), ", the model produced ", src.Shape().ToString());
+          }
+          ortlite::CopyTensorData(src, dst);
         } else {
           binding->outputs[i].reset(Wrap(std::move(result[i])));
         }

@@ -40,9 +40,11 @@ struct OrtSessionOptions {
 };
 
 struct OrtSession {
-  std::unique_ptr<ortlite::InferenceSession> session;
+  // Declared first so they are released last: the session's custom-op kernels call into these
+  // libraries (KernelDestroy) when the session is destroyed.
   std::vector<std::shared_ptr<void>> libraries;
   std::shared_ptr<ortlite::KernelRegistry> custom_kernels;
+  std::unique_ptr<ortlite::InferenceSession> session;
 };
 
 struct OrtMemoryInfo {

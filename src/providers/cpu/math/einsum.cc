@@ -276,20 +276,22 @@ void BatchedGemm(bool trans_a, bool trans_b, int64_t batch, int64_t M, int64_t N
       for (int64_t i = 0; i < batch; ++i) gemm(i, pool);
     }
   } else {
-    ThreadPool::TryParallelFor(pool, batch * M, static_cast<double>(N * K) * 2.0, [&](int64_t s, int64_t e) {
+    ThreadPool::TryParallelFor(pool, batch * M, static_cast<double>(N * K) * 2.0, [=](int64_t s, int64_t e) {
+      // Copies, not references: integer stores through `row` could otherwise alias the bounds.
+      const int64_t n_cols = N, depth = K, rows = M;
       for (int64_t r = s; r < e; ++r) {
-        const int64_t i = r / M, m = r % M;
+        const int64_t i = r / rows, m = r % rows;
         const C* ai = a + i * a_step;
         const C* bi = b + i * b_step;
-        C* row = c + i * c_step + m * N;
-        std::fill(row, row + N, C(0));
-        for (int64_t k = 0; k < K; ++k) {
+        C* row = c + i * c_step + m * n_cols;
+        std::fill(row, row + n_cols, C(0));
+        for (int64_t k = 0; k < depth; ++k) {
           const C av = trans_a ? ai[k * lda + m] : ai[m * lda + k];
           if (trans_b) {
-            for (int64_t n = 0; n < N; ++n) row[n] += av * bi[n * ldb + k];
+            for (int64_t n = 0; n < n_cols; ++n) row[n] += av * bi[n * ldb + k];
           } else {
             const C* brow = bi + k * ldb;
-            for (int64_t n = 0; n < N; ++n) row[n] += av * brow[n];
+            for (int64_t n = 0; n < n_cols; ++n) row[n] += av * brow[n];
           }
         }
       }

@@ -1,26 +1,102 @@
 // Cache-blocked, packed GEMM.
 //
-// Loop structure (for each micro-kernel of tile mr x nr):
-//   for jc over N in blocks of NC:             B block (KC x NC) is packed once, shared by all threads
+// The output is split into a grid of tasks (row range x column range), one per thread, chosen so
+// the tasks hold equal numbers of micro-tiles. Each task runs, for its own rows and columns:
+//   for jc over columns in blocks of NC:
 //     for pc over K in blocks of KC:
-//       pack op(B)[pc:pc+kc, jc:jc+nc] into nr-wide panels
-//       parallel over (MC-row block, group of B panels):
-//         pack op(A)[rows, pc:pc+kc] into mr-tall panels (thread-local, reused across groups)
-//         for each B panel (stays in L1): for each A panel (block stays in L2): micro-kernel
-// The first K block applies the caller's beta, later ones accumulate (beta = 1).
-// Degenerate shapes (M == 1 or N == 1) go to dot/axpy paths that skip packing.
+//       B block (KC x NC, in L2): pre-packed panels, or packed now into the task's scratch
+//       for each A panel (mr x KC, stays in L1; pre-packed or packed now):
+//         for each B panel of the block: micro-kernel
+// The first K block applies the caller's beta, later ones accumulate (beta = 1); the last one
+// also runs the epilogue (bias, residual, activation) on the tile in registers.
+// Degenerate shapes of the plain GEMM (M == 1 or N == 1) go to dot/axpy paths that skip packing.
 #include "providers/cpu/math/gemm.h"
 
 #include <algorithm>
-#include <cstdlib>
+#include <cmath>
 #include <cstring>
 #include <new>
 #include <type_traits>
 #include <vector>
 
+#include "core/common/status.h"
+
 namespace ortlite {
+
+// ---- activations -----------------------------------------------------------------------------
+
+Activation Activation::FromName(const std::string& name, const std::vector<float>& params) {
+  Activation a;
+  auto need = [&](size_t n) {
+    ORTLITE_CHECK_ARG(params.size() >= n, "activation ", name, " needs ", n, " activation_params, got ",
+                      params.size());
+  };
+  if (name.empty()) return a;
+  if (name == "Relu") {
+    a.kind = ActivationKind::kRelu;
+  } else if (name == "Clip") {
+    need(2);
+    a.kind = ActivationKind::kClip;
+    a.alpha = params[0];
+    a.beta = params[1];
+  } else if (name == "LeakyRelu") {
+    a.kind = ActivationKind::kLeakyRelu;
+    a.alpha = params.empty() ? 0.01f : params[0];
+  } else if (name == "Sigmoid") {
+    a.kind = ActivationKind::kSigmoid;
+  } else if (name == "Tanh") {
+    a.kind = ActivationKind::kTanh;
+  } else if (name == "HardSigmoid") {
+    a.kind = ActivationKind::kHardSigmoid;
+    a.alpha = params.size() >= 1 ? params[0] : 0.2f;
+    a.beta = params.size() >= 2 ? params[1] : 0.5f;
+  } else {
+    ThrowError(ErrorCode::kInvalidArgument, "unsupported fused activation '", name, "'");
+  }
+  return a;
+}
+
+float ActivationReference(const Activation& act, float x) {
+  switch (act.kind) {
+    case ActivationKind::kNone: return x;
+    case ActivationKind::kRelu: return x > 0.f ? x : 0.f;
+    // Clip as the ONNX op: max first, then min (min > max gives max).
+    case ActivationKind::kClip: return std::min(std::max(x, act.alpha), act.beta);
+    case ActivationKind::kLeakyRelu: return x >= 0.f ? x : act.alpha * x;
+    case ActivationKind::kSigmoid: return 1.f / (1.f + std::exp(-x));
+    case ActivationKind::kTanh: return std::tanh(x);
+    case ActivationKind::kHardSigmoid: return std::max(0.f, std::min(1.f, act.alpha * x + act.beta));
+  }
+  return x;
+}
+
+void ApplyActivation(const Activation& act, float* x, int64_t n) {
+  switch (act.kind) {
+    case ActivationKind::kNone: return;
+    case ActivationKind::kRelu:
+      for (int64_t i = 0; i < n; ++i) x[i] = x[i] > 0.f ? x[i] : 0.f;
+      return;
+    case ActivationKind::kClip:
+      for (int64_t i = 0; i < n; ++i) x[i] = std::min(std::max(x[i], act.alpha), act.beta);
+      return;
+    default:
+      for (int64_t i = 0; i < n; ++i) x[i] = ActivationReference(act, x[i]);
+      return;
+  }
+}
+
 namespace gemm_detail {
 namespace {
+
+template <typename T>
+T KernelActivation(const Activation& act, T v) {
+  switch (act.kind) {
+    case ActivationKind::kRelu: return v > T(0) ? v : T(0);
+    case ActivationKind::kClip: return std::min(std::max(v, T(act.alpha)), T(act.beta));
+    case ActivationKind::kLeakyRelu: return v >= T(0) ? v : T(act.alpha) * v;
+    default: return v;
+  }
+}
 
 // ---- micro-kernels ---------------------------------------------------------------------------
 
@@ -28,7 +104,7 @@ namespace {
 // registers (a single 2-D array is left in memory by its scalar-replacement pass).
 template <typename T, int NR>
 void PortableMicroKernel4(int64_t k, const T* __restrict a_panel, const T* __restrict b_panel, T* __restrict c,
-                          int64_t ldc, int64_t m, int64_t n, T alpha, T beta) {
+                          int64_t ldc, int64_t m, int64_t n, T alpha, T beta, const GemmEpilogueT<T>* ep) {
   constexpr int kMR = 4;
   T acc0[NR] = {}, acc1[NR] = {}, acc2[NR] = {}, acc3[NR] = {};
   for (int64_t p = 0; p < k; ++p) {
@@ -43,33 +119,25 @@ void PortableMicroKernel4(int64_t k, const T* __restrict a_panel, const T* __res
     }
   }
   const T* rows[kMR] = {acc0, acc1, acc2, acc3};
-  if (m == kMR && n == NR) {
-    for (int i = 0; i < kMR; ++i) {
-      T* crow = c + i * ldc;
-      const T* acc = rows[i];
-      if (beta == T(0)) {
-        for (int j = 0; j < NR; ++j) crow[j] = alpha * acc[j];
-      } else {
-        for (int j = 0; j < NR; ++j) crow[j] = alpha * acc[j] + beta * crow[j];
-      }
-    }
-    return;
-  }
   for (int64_t i = 0; i < m; ++i) {
     T* crow = c + i * ldc;
     const T* acc = rows[i];
-    if (beta == T(0)) {
-      for (int64_t j = 0; j < n; ++j) crow[j] = alpha * acc[j];
-    } else {
-      for (int64_t j = 0; j < n; ++j) crow[j] = alpha * acc[j] + beta * crow[j];
+    for (int64_t j = 0; j < n; ++j) {
+      T v = beta == T(0) ? alpha * acc[j] : alpha * acc[j] + beta * crow[j];
+      if (ep) {
+        if (ep->row_bias) v += ep->row_bias[i];
+        if (ep->residual) v += ep->residual[i * ep->ld_residual + j];
+        v = KernelActivation(ep->activation, v);
+      }
+      crow[j] = v;
     }
   }
 }
 
 // ---- scratch memory --------------------------------------------------------------------------
 
-// Per-thread, grow-only, 64-byte aligned buffers. Slot 0 holds packed B (owned by the calling
-// thread, read by all workers), slot 1 packed A (owned by each worker).
+// Per-thread, grow-only, 64-byte aligned buffers: slot 0 holds a task's packed B block, slot 1
+// its packed A panel.
 class ScratchBuffers {
  public:
   ~ScratchBuffers() {
@@ -104,6 +172,14 @@ T* Scratch(int slot, size_t count) {
   return static_cast<T*>(buffers.Get(slot, count * sizeof(T)));
 }
 
+template <typename T>
+std::unique_ptr<T[], FreeDeleter> AlignedArray(size_t count) {
+  const size_t bytes = (std::max<size_t>(count, 1) * sizeof(T) + 63) / 64 * 64;
+  T* p = static_cast<T*>(std::aligned_alloc(64, bytes));
+  if (!p) throw std::bad_alloc();
+  return std::unique_ptr<T[], FreeDeleter>(p);
+}
+
 // ---- packing ---------------------------------------------------------------------------------
 
 // Panel of op(A) rows [row0, row0 + rows) x columns [col0, col0 + kc), mr rows interleaved per
@@ -136,6 +212,15 @@ template <typename T>
 void PackBPanel(bool trans_b, const T* B, int64_t ldb, int64_t row0, int64_t kc, int64_t col0, int64_t cols, int nr,
                 T* dst) {
   if (!trans_b) {
+    if (cols == nr) {
+      // An inline loop: a memcpy call per 128-byte row costs more than the copy.
+      for (int64_t p = 0; p < kc; ++p) {
+        const T* __restrict src = B + (row0 + p) * ldb + col0;
+        T* __restrict d = dst + p * nr;
+        for (int j = 0; j < nr; ++j) d[j] = src[j];
+      }
+      return;
+    }
     for (int64_t p = 0; p < kc; ++p) {
       const T* src = B + (row0 + p) * ldb + col0;
       T* d = dst + p * nr;
@@ -151,6 +236,36 @@ void PackBPanel(bool trans_b, const T* B, int64_t ldb, int64_t row0, int64_t kc,
     }
     for (int64_t j = cols; j < nr; ++j)
       for (int64_t p = 0; p < kc; ++p) dst[p * nr + j] = T(0);
+  }
+}
+
+// Rows [row0, row0 + kc) x columns [col0, col0 + cols) of op(B) as consecutive nr-wide panels.
+// Untransposed B is walked row by row so the reads stream along each row of B.
+template <typename T>
+void PackBBlock(bool trans_b, const T* B, int64_t ldb, int64_t row0, int64_t kc, int64_t col0, int64_t cols, int nr,
+                T* dst) {
+  const int64_t panels = (cols + nr - 1) / nr;
+  if (trans_b) {
+    for (int64_t jp = 0; jp < panels; ++jp) {
+      PackBPanel(trans_b, B, ldb, row0, kc, col0 + jp * nr, std::min<int64_t>(nr, cols - jp * nr), nr,
+                 dst + jp * kc * nr);
+    }
+    return;
+  }
+  const int64_t full = cols / nr, tail = cols - full * nr;
+  for (int64_t p = 0; p < kc; ++p) {
+    const T* src = B + (row0 + p) * ldb + col0;
+    T* d = dst + p * nr;
+    for (int64_t jp = 0; jp < full; ++jp) {
+      const T* __restrict s = src + jp * nr;
+      T* __restrict o = d + jp * kc * nr;
+      for (int j = 0; j < nr; ++j) o[j] = s[j];
+    }
+    if (tail) {
+      T* o = d + full * kc * nr;
+      for (int64_t j = 0; j < tail; ++j) o[j] = src[full * nr + j];
+      for (int64_t j = tail; j < nr; ++j) o[j] = T(0);
+    }
   }
 }
 
@@ -223,84 +338,203 @@ void GemvPath(bool rows_contiguous, int64_t count, int64_t K, T alpha, const T* 
 
 // ---- the blocked driver ----------------------------------------------------------------------
 
+// op(A): pre-packed full-K panels, or a matrix packed a panel at a time.
+template <typename T>
+struct OperandA {
+  const T* packed = nullptr;  // panel i at packed + i * K * mr
+  bool trans = false;
+  const T* data = nullptr;
+  int64_t ld = 0;
+};
+
+// op(B): pre-packed full-K panels, a caller's packer, or a matrix packed a block at a time.
+template <typename T>
+struct OperandB {
+  const T* packed = nullptr;  // panel j at packed + j * K * nr
+  const SgemmBPacker* packer = nullptr;
+  bool trans = false;
+  const T* data = nullptr;
+  int64_t ld = 0;
+};
+
+// Splits `total` into `parts` near-equal chunks of whole blocks of `unit`; chunk i is
+// [Split(i), Split(i + 1)).
+inline int64_t SplitPoint(int64_t units, int64_t parts, int64_t i) { return units * i / parts; }
+
+// Blocking: an A panel of KC columns (12 x 320 floats = 15 KiB) stays in L1 while the B block
+// (KC x NC, up to 1.25 MiB) streams from L2. K and N are split into near-equal blocks so no block
+// is a sliver.
+constexpr int64_t kKcMaxBytes = 320 * 4;
+constexpr int64_t kBBlockBytes = 1280 * 1024;
+
+struct Blocking {
+  int64_t kc, k_blocks;
+};
+
+template <typename T>
+Blocking ChooseKBlocking(int64_t K) {
+  const int64_t kc_max = kKcMaxBytes / static_cast<int64_t>(sizeof(T));
+  Blocking b;
+  b.k_blocks = std::max<int64_t>(1, (K + kc_max - 1) / kc_max);
+  b.kc = (K + b.k_blocks - 1) / b.k_blocks;
+  return b;
+}
+
+template <typename T>
+void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const OperandB<T>& b, int64_t M, int64_t K,
+              int64_t row_begin, int64_t row_end, int64_t col_begin, int64_t col_end, T alpha, T beta, T* C,
+              int64_t ldc, const GemmEpilogueT<T>* ep) {
+  const int mr = kernel.mr, nr = kernel.nr;
+  const Blocking kb = ChooseKBlocking<T>(K);
+  const int64_t kc_max = kb.kc;
+  const int64_t cols = col_end - col_begin;
+  const int64_t nc_cap = std::max<int64_t>(nr, kBBlockBytes / static_cast<int64_t>(sizeof(T)) / kc_max / nr * nr);
+  const int64_t n_blocks = (cols + nc_cap - 1) / nc_cap;
+  const int64_t nc_max = ((cols + n_blocks - 1) / n_blocks + nr - 1) / nr * nr;
+  const bool post_activation = ep && !KernelAppliesActivation(ep->activation.kind);
+
+  T* b_buffer = b.packed ? nullptr : Scratch<T>(0, static_cast<size_t>(kc_max * nc_max));
+  T* a_buffer = a.packed ? nullptr : Scratch<T>(1, static_cast<size_t>(kc_max * mr));
+
+  for (int64_t jc = col_begin; jc < col_end; jc += nc_max) {
+    const int64_t nc = std::min(nc_max, col_end - jc);
+    const int64_t b_panels = (nc + nr - 1) / nr;
+    for (int64_t pc = 0; pc < K; pc += kc_max) {
+      const int64_t kc = std::min(kc_max, K - pc);
+      const bool last_k = pc + kc >= K;
+      const T beta_block = pc == 0 ? beta : T(1);
+
+      const T* b_block;
+      int64_t b_stride;
+      if (b.packed) {
+        b_block = b.packed + (jc / nr) * K * nr + pc * nr;
+        b_stride = K * nr;
+      } else {
+        if constexpr (std::is_same_v<T, float>) {
+          if (b.packer) (*b.packer)(pc, kc, jc, nc, nr, b_buffer);
+        }
+        if (!b.packer) PackBBlock(b.trans, b.data, b.ld, pc, kc, jc, nc, nr, b_buffer);
+        b_block = b_buffer;
+        b_stride = kc * nr;
+      }
+
+      for (int64_t i0 = row_begin; i0 < row_end; i0 += mr) {
+        const int64_t m = std::min<int64_t>(mr, M - i0);
+        const T* a_panel;
+        if (a.packed) {
+          a_panel = a.packed + (i0 / mr) * K * mr + pc * mr;
+        } else {
+          PackAPanel(a.trans, a.data, a.ld, i0, m, pc, kc, mr, a_buffer);
+          a_panel = a_buffer;
+        }
+        T* c_row = C + i0 * ldc;
+        GemmEpilogueT<T> tile_ep;
+        if (last_k && ep) {
+          tile_ep = *ep;
+          if (tile_ep.row_bias) tile_ep.row_bias += i0;
+          if (post_activation) tile_ep.activation = Activation{};
+        }
+        for (int64_t jp = 0; jp < b_panels; ++jp) {
+          const int64_t j0 = jc + jp * nr;
+          const int64_t n = std::min<int64_t>(nr, col_end - j0);
+          const GemmEpilogueT<T>* kernel_ep = nullptr;
+          if (last_k && ep) {
+            if (ep->residual) tile_ep.residual = ep->residual + i0 * ep->ld_residual + j0;
+            kernel_ep = &tile_ep;
+          }
+          kernel.fn(kc, a_panel, b_block + jp * b_stride, c_row + j0, ldc, m, n, alpha, beta_block, kernel_ep);
+          if constexpr (std::is_same_v<T, float>) {
+            if (last_k && post_activation) {
+              for (int64_t i = 0; i < m; ++i) ApplyActivation(ep->activation, c_row + i * ldc + j0, n);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Below this many flops per thread, a thread costs more to wake than it saves.
+constexpr double kMinFlopsPerThread = 3.0e6;
+
+// Splits the M x N output over the threads worth using: rows in whole mr panels, columns in
+// whole nr panels, picking the split whose largest task has the fewest micro-tiles (ties favour
+// splitting columns, which keeps B packing unduplicated).
+template <typename T>
+void GemmDriver(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const OperandB<T>& b, int64_t M, int64_t N,
+                int64_t K, T alpha, T beta, T* C, int64_t ldc, const GemmEpilogueT<T>* ep, ThreadPool* pool) {
+  if (M <= 0 || N <= 0) return;
+  const int mr = kernel.mr, nr = kernel.nr;
+  const int64_t m_panels = (M + mr - 1) / mr, n_panels = (N + nr - 1) / nr;
+  const double flops = 2.0 * static_cast<double>(M) * N * std::max<int64_t>(K, 1);
+  int64_t threads = std::min<int64_t>(ThreadPool::DegreeOfParallelism(pool),
+                                      std::max<int64_t>(1, static_cast<int64_t>(flops / kMinFlopsPerThread)));
+  threads = std::min(threads, m_panels * n_panels);
+
+  int64_t best_mt = 1, best_nt = 1, best_tiles = m_panels * n_panels;
+  if (threads > 1) {
+    best_tiles = INT64_MAX;
+    for (int64_t mt = 1; mt <= threads; ++mt) {
+      if (threads % mt) continue;
+      const int64_t nt = threads / mt;
+      if (mt > m_panels || nt > n_panels) continue;
+      const int64_t tiles = ((m_panels + mt - 1) / mt) * ((n_panels + nt - 1) / nt);
+      if (tiles < best_tiles || (tiles == best_tiles && nt > best_nt)) {
+        best_tiles = tiles;
+        best_mt = mt;
+        best_nt = nt;
+      }
+    }
+    if (best_tiles == INT64_MAX) best_mt = best_nt = 1;
+  }
+  auto run_task = [&](int64_t t) {
+    const int64_t mi = t / best_nt, ni = t % best_nt;
+    const int64_t r0 = SplitPoint(m_panels, best_mt, mi) * mr, r1 = std::min(M, SplitPoint(m_panels, best_mt, mi + 1) * mr);
+    const int64_t c0 = SplitPoint(n_panels, best_nt, ni) * nr, c1 = std::min(N, SplitPoint(n_panels, best_nt, ni + 1) * nr);
+    if (r0 < r1 && c0 < c1) GemmTask(kernel, a, b, M, K, r0, r1, c0, c1, alpha, beta, C, ldc, ep);
+  };
+  const int64_t tasks = best_mt * best_nt;
+  if (tasks == 1) {
+    run_task(0);
+  } else {
+    ThreadPool::TrySimpleParallelFor(pool, tasks, run_task);
+  }
+}
+
+// C = beta * C (then the epilogue) when there is no product to add.
+template <typename T>
+void ScaleOnly(int64_t M, int64_t N, T beta, T* C, int64_t ldc, const GemmEpilogueT<T>* ep, ThreadPool* pool) {
+  ThreadPool::TryParallelFor(pool, M, static_cast<double>(N), [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      ScaleInto(C + i * ldc, N, 1, beta);
+      if constexpr (std::is_same_v<T, float>) {
+        if (ep) SgemmEpilogueReference(1, N, GemmEpilogue{ep->row_bias ? ep->row_bias + i : nullptr,
+                                                              ep->residual ? ep->residual + i * ep->ld_residual : nullptr,
+                                                              ep->ld_residual, ep->activation},
+                                       C + i * ldc, ldc);
+      }
+    }
+  });
+}
+
 template <typename T>
 void GemmPackedImpl(const GemmMicroKernel<T>& kernel, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
                     T alpha, const T* A, int64_t lda, const T* B, int64_t ldb, T beta, T* C, int64_t ldc,
                     ThreadPool* pool) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == T(0)) {
-    ThreadPool::TryParallelFor(pool, M, static_cast<double>(N), [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) ScaleInto(C + i * ldc, N, 1, beta);
-    });
+    ScaleOnly<T>(M, N, beta, C, ldc, nullptr, pool);
     return;
   }
-  const int mr = kernel.mr;
-  const int nr = kernel.nr;
-  // Sized for ~48 KiB L1 / >= 1 MiB L2: a KC x nr B panel stays in L1, an MC x KC A block in L2.
-  const int64_t kc_max = 256 * 4 / static_cast<int64_t>(sizeof(T));
-  const int64_t mc_max = std::max<int64_t>(mr, (144 / mr) * mr);
-  const int64_t nc_max = std::max<int64_t>(nr, (4096 / nr) * nr);
-
-  const int64_t nc_first = std::min(nc_max, N);
-  const int64_t kc_first = std::min(kc_max, K);
-  const int64_t b_panels_max = (nc_first + nr - 1) / nr;
-  T* packed_b = Scratch<T>(0, static_cast<size_t>(b_panels_max * kc_first * nr));
-  const int threads = ThreadPool::DegreeOfParallelism(pool);
-
-  for (int64_t jc = 0; jc < N; jc += nc_max) {
-    const int64_t nc = std::min(nc_max, N - jc);
-    const int64_t b_panels = (nc + nr - 1) / nr;
-    for (int64_t pc = 0; pc < K; pc += kc_max) {
-      const int64_t kc = std::min(kc_max, K - pc);
-      const T beta_block = pc == 0 ? beta : T(1);
-
-      ThreadPool::TryParallelFor(pool, b_panels, static_cast<double>(kc * nr), [&](int64_t begin, int64_t end) {
-        for (int64_t jp = begin; jp < end; ++jp) {
-          const int64_t j0 = jp * nr;
-          PackBPanel(trans_b, B, ldb, pc, kc, jc + j0, std::min<int64_t>(nr, nc - j0), nr, packed_b + jp * kc * nr);
-        }
-      });
-
-      // Enough tasks to balance the threads; B panel groups split the columns when M is short.
-      const int64_t m_blocks = (M + mc_max - 1) / mc_max;
-      const int64_t wanted = static_cast<int64_t>(threads) * 4;
-      const int64_t n_groups = std::min(b_panels, std::max<int64_t>(1, (wanted + m_blocks - 1) / m_blocks));
-      const int64_t panels_per_group = (b_panels + n_groups - 1) / n_groups;
-      const int64_t tasks = m_blocks * n_groups;
-      const double task_cost = 2.0 * static_cast<double>(mc_max) * kc * panels_per_group * nr;
-
-      ThreadPool::TryParallelFor(pool, tasks, task_cost, [&](int64_t begin, int64_t end) {
-        const int64_t a_panels_max = mc_max / mr;
-        T* packed_a = Scratch<T>(1, static_cast<size_t>(a_panels_max * kc * mr));
-        int64_t packed_block = -1;
-        for (int64_t t = begin; t < end; ++t) {
-          const int64_t mb = t / n_groups;
-          const int64_t ng = t % n_groups;
-          const int64_t i0 = mb * mc_max;
-          const int64_t mc = std::min(mc_max, M - i0);
-          const int64_t a_panels = (mc + mr - 1) / mr;
-          if (mb != packed_block) {
-            for (int64_t ip = 0; ip < a_panels; ++ip) {
-              PackAPanel(trans_a, A, lda, i0 + ip * mr, std::min<int64_t>(mr, mc - ip * mr), pc, kc, mr,
-                         packed_a + ip * kc * mr);
-            }
-            packed_block = mb;
-          }
-          const int64_t jp_end = std::min(b_panels, (ng + 1) * panels_per_group);
-          for (int64_t jp = ng * panels_per_group; jp < jp_end; ++jp) {
-            const int64_t j0 = jp * nr;
-            const int64_t n = std::min<int64_t>(nr, nc - j0);
-            const T* pb = packed_b + jp * kc * nr;
-            for (int64_t ip = 0; ip < a_panels; ++ip) {
-              const int64_t m = std::min<int64_t>(mr, mc - ip * mr);
-              kernel.fn(kc, packed_a + ip * kc * mr, pb, C + (i0 + ip * mr) * ldc + jc + j0, ldc, m, n, alpha,
-                        beta_block);
-            }
-          }
-        }
-      });
-    }
-  }
+  OperandA<T> a;
+  a.trans = trans_a;
+  a.data = A;
+  a.ld = lda;
+  OperandB<T> b;
+  b.trans = trans_b;
+  b.data = B;
+  b.ld = ldb;
+  GemmDriver<T>(kernel, a, b, M, N, K, alpha, beta, C, ldc, nullptr, pool);
 }
 
 template <typename T>
@@ -379,6 +613,8 @@ void DgemmPacked(const GemmMicroKernel<double>& kernel, bool trans_a, bool trans
 
 }  // namespace gemm_detail
 
+// ---- public entry points ---------------------------------------------------------------------
+
 void Sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ThreadPool* pool) {
   gemm_detail::GemmDispatch(gemm_detail::ActiveSgemmKernel(), trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta,
@@ -399,6 +635,107 @@ void SgemmReference(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
 void DgemmReference(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, double alpha, const double* A,
                     int64_t lda, const double* B, int64_t ldb, double beta, double* C, int64_t ldc) {
   gemm_detail::GemmReferenceImpl(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void SgemmEpilogueReference(int64_t M, int64_t N, const GemmEpilogue& ep, float* C, int64_t ldc) {
+  for (int64_t i = 0; i < M; ++i) {
+    for (int64_t j = 0; j < N; ++j) {
+      float v = C[i * ldc + j];
+      if (ep.row_bias) v += ep.row_bias[i];
+      if (ep.residual) v += ep.residual[i * ep.ld_residual + j];
+      C[i * ldc + j] = ActivationReference(ep.activation, v);
+    }
+  }
+}
+
+PackedSgemmA PackSgemmA(const gemm_detail::GemmMicroKernel<float>& kernel, bool trans_a, int64_t M, int64_t K,
+                        const float* A, int64_t lda) {
+  PackedSgemmA p;
+  p.kernel_ = &kernel;
+  p.M_ = std::max<int64_t>(M, 0);
+  p.K_ = std::max<int64_t>(K, 0);
+  const int64_t panels = (p.M_ + kernel.mr - 1) / kernel.mr;
+  p.data_ = gemm_detail::AlignedArray<float>(static_cast<size_t>(panels * p.K_ * kernel.mr));
+  for (int64_t ip = 0; ip < panels; ++ip) {
+    gemm_detail::PackAPanel(trans_a, A, lda, ip * kernel.mr, std::min<int64_t>(kernel.mr, p.M_ - ip * kernel.mr), 0,
+                            p.K_, kernel.mr, p.data_.get() + ip * p.K_ * kernel.mr);
+  }
+  return p;
+}
+
+PackedSgemmA PackSgemmA(bool trans_a, int64_t M, int64_t K, const float* A, int64_t lda) {
+  return PackSgemmA(gemm_detail::ActiveSgemmKernel(), trans_a, M, K, A, lda);
+}
+
+PackedSgemmB PackSgemmB(const gemm_detail::GemmMicroKernel<float>& kernel, bool trans_b, int64_t K, int64_t N,
+                        const float* B, int64_t ldb) {
+  PackedSgemmB p;
+  p.kernel_ = &kernel;
+  p.K_ = std::max<int64_t>(K, 0);
+  p.N_ = std::max<int64_t>(N, 0);
+  const int64_t panels = (p.N_ + kernel.nr - 1) / kernel.nr;
+  p.data_ = gemm_detail::AlignedArray<float>(static_cast<size_t>(panels * p.K_ * kernel.nr));
+  for (int64_t jp = 0; jp < panels; ++jp) {
+    gemm_detail::PackBPanel(trans_b, B, ldb, 0, p.K_, jp * kernel.nr, std::min<int64_t>(kernel.nr, p.N_ - jp * kernel.nr),
+                            kernel.nr, p.data_.get() + jp * p.K_ * kernel.nr);
+  }
+  return p;
+}
+
+PackedSgemmB PackSgemmB(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb) {
+  return PackSgemmB(gemm_detail::ActiveSgemmKernel(), trans_b, K, N, B, ldb);
+}
+
+namespace {
+
+const GemmEpilogue* EpilogueOrNull(const GemmEpilogue& ep) { return ep.Empty() ? nullptr : &ep; }
+
+void RunWithPackedA(const PackedSgemmA& a, int64_t N, const gemm_detail::OperandB<float>& b, float* C, int64_t ldc,
+                    const GemmEpilogue& ep, ThreadPool* pool) {
+  const int64_t M = a.M(), K = a.K();
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    gemm_detail::ScaleOnly<float>(M, N, 0.f, C, ldc, EpilogueOrNull(ep), pool);
+    return;
+  }
+  gemm_detail::OperandA<float> op_a;
+  op_a.packed = a.Panel(0);
+  gemm_detail::GemmDriver(a.Kernel(), op_a, b, M, N, K, 1.f, 0.f, C, ldc, EpilogueOrNull(ep), pool);
+}
+
+}  // namespace
+
+void SgemmWithPackedA(const PackedSgemmA& a, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C,
+                      int64_t ldc, const GemmEpilogue& ep, ThreadPool* pool) {
+  gemm_detail::OperandB<float> b;
+  b.trans = trans_b;
+  b.data = B;
+  b.ld = ldb;
+  RunWithPackedA(a, N, b, C, ldc, ep, pool);
+}
+
+void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const SgemmBPacker& pack_b, float* C, int64_t ldc,
+                      const GemmEpilogue& ep, ThreadPool* pool) {
+  gemm_detail::OperandB<float> b;
+  b.packer = &pack_b;
+  RunWithPackedA(a, N, b, C, ldc, ep, pool);
+}
+
+void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedSgemmB& b,
+                      float beta, float* C, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep) {
+  const int64_t N = b.N(), K = b.K();
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0.f) {
+    gemm_detail::ScaleOnly<float>(M, N, beta, C, ldc, EpilogueOrNull(ep), pool);
+    return;
+  }
+  gemm_detail::OperandA<float> op_a;
+  op_a.trans = trans_a;
+  op_a.data = A;
+  op_a.ld = lda;
+  gemm_detail::OperandB<float> op_b;
+  op_b.packed = b.Panel(0);
+  gemm_detail::GemmDriver(b.Kernel(), op_a, op_b, M, N, K, alpha, beta, C, ldc, EpilogueOrNull(ep), pool);
 }
 
 template <typename T>

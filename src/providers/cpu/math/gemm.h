@@ -2,13 +2,58 @@
 //   C[M,N] = alpha * op(A)[M,K] * op(B)[K,N] + beta * C
 // Row-major; lda/ldb/ldc are the row strides of the stored (untransposed) matrices.
 // beta == 0 means C is write-only (its old contents, even NaN, are ignored).
+//
+// Operands that do not change between runs (Conv, MatMul and Gemm weights) can be packed once
+// into the micro-kernel's panel layout (PackSgemmA / PackSgemmB) and multiplied without
+// repacking; the final store of each C tile can add a bias, add a residual and apply an
+// activation while the tile is still in registers (GemmEpilogue).
 #pragma once
 #include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "core/framework/thread_pool.h"
 #include "providers/cpu/common/cpu_features.h"
 
 namespace ortlite {
+
+// ---- fused epilogue --------------------------------------------------------------------------
+
+enum class ActivationKind : uint8_t { kNone, kRelu, kClip, kLeakyRelu, kSigmoid, kTanh, kHardSigmoid };
+
+struct Activation {
+  ActivationKind kind = ActivationKind::kNone;
+  // Clip: min, max. LeakyRelu: alpha. HardSigmoid: alpha, beta.
+  float alpha = 0.f, beta = 0.f;
+
+  // From FusedConv's `activation` / `activation_params` attributes ("" means none). Throws
+  // (invalid argument) for an unknown name or missing parameters.
+  static Activation FromName(const std::string& name, const std::vector<float>& params);
+};
+
+// The scalar definition every vectorised path is tested against.
+float ActivationReference(const Activation& act, float x);
+// x[i] = act(x[i]) for i < n.
+void ApplyActivation(const Activation& act, float* x, int64_t n);
+
+// C[i][j] = act(alpha * sum + beta * C[i][j] + row_bias[i] + residual[i * ld_residual + j]);
+// absent terms are skipped. `residual` may be C itself only if it is not also accumulated
+// through beta.
+template <typename T>
+struct GemmEpilogueT {
+  const T* row_bias = nullptr;
+  const T* residual = nullptr;
+  int64_t ld_residual = 0;
+  Activation activation;
+
+  bool Empty() const { return !row_bias && !residual && activation.kind == ActivationKind::kNone; }
+};
+using GemmEpilogue = GemmEpilogueT<float>;
+
+// ---- plain GEMM ------------------------------------------------------------------------------
 
 void Sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ThreadPool* pool);
@@ -21,6 +66,8 @@ void SgemmReference(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
                     int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
 void DgemmReference(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, double alpha, const double* A,
                     int64_t lda, const double* B, int64_t ldb, double beta, double* C, int64_t ldc);
+// Applies `ep` to C[M,N] in place (the reference for the fused epilogue).
+void SgemmEpilogueReference(int64_t M, int64_t N, const GemmEpilogue& ep, float* C, int64_t ldc);
 
 // Gemm for any arithmetic T (integer MatMul/Gemm): plain loops, exact wrap-around arithmetic for
 // unsigned types. Defined in gemm.cc for int32_t, int64_t, uint32_t, uint64_t.
@@ -34,10 +81,13 @@ namespace gemm_detail {
 //   a_panel holds k groups of mr values (column p of op(A) for the tile's rows),
 //   b_panel holds k groups of nr values (row p of op(B) for the tile's columns).
 // It stores c[i*ldc + j] = alpha * sum + beta * c[i*ldc + j] for i < m, j < n (m <= mr, n <= nr);
-// when beta == 0 it must not read c. Panels are 64-byte aligned and zero-padded to mr/nr.
+// when beta == 0 it must not read c. Panels are zero-padded to mr/nr.
+// With `ep` (pointers already offset to the tile) it also adds ep->row_bias[i] and
+// ep->residual[i * ld_residual + j] and applies Relu, Clip or LeakyRelu (the driver applies the
+// other activations itself).
 template <typename T>
 using GemmMicroKernelFn = void (*)(int64_t k, const T* a_panel, const T* b_panel, T* c, int64_t ldc, int64_t m,
-                                   int64_t n, T alpha, T beta);
+                                   int64_t n, T alpha, T beta, const GemmEpilogueT<T>* ep);
 
 template <typename T>
 struct GemmMicroKernel {
@@ -46,6 +96,12 @@ struct GemmMicroKernel {
   int nr;
   GemmMicroKernelFn<T> fn;
 };
+
+// True if micro-kernels apply `kind` themselves.
+inline bool KernelAppliesActivation(ActivationKind kind) {
+  return kind == ActivationKind::kNone || kind == ActivationKind::kRelu || kind == ActivationKind::kClip ||
+         kind == ActivationKind::kLeakyRelu;
+}
 
 // Plain C++ kernels that g++ -O3 vectorises for the baseline ISA.
 const GemmMicroKernel<float>& PortableSgemmKernel();
@@ -68,5 +124,73 @@ void DgemmPacked(const GemmMicroKernel<double>& kernel, bool trans_a, bool trans
                  double alpha, const double* A, int64_t lda, const double* B, int64_t ldb, double beta, double* C,
                  int64_t ldc, ThreadPool* pool);
 
+struct FreeDeleter {
+  void operator()(void* p) const { std::free(p); }
+};
+
 }  // namespace gemm_detail
+
+// ---- pre-packed operands ---------------------------------------------------------------------
+
+// op(A) (M x K) packed into the micro-kernel's row panels: panel i holds rows [i*mr, i*mr + mr)
+// as K groups of mr values, zero-padded. Built once (at session start for a constant weight).
+class PackedSgemmA {
+ public:
+  PackedSgemmA() = default;
+  int64_t M() const { return M_; }
+  int64_t K() const { return K_; }
+  bool Empty() const { return !data_; }
+  const gemm_detail::GemmMicroKernel<float>& Kernel() const { return *kernel_; }
+  const float* Panel(int64_t index) const { return data_.get() + index * K_ * kernel_->mr; }
+
+ private:
+  friend PackedSgemmA PackSgemmA(const gemm_detail::GemmMicroKernel<float>&, bool, int64_t, int64_t, const float*,
+                                 int64_t);
+  const gemm_detail::GemmMicroKernel<float>* kernel_ = nullptr;
+  int64_t M_ = 0, K_ = 0;
+  std::unique_ptr<float[], gemm_detail::FreeDeleter> data_;
+};
+
+// op(B) (K x N) packed into column panels: panel j holds columns [j*nr, j*nr + nr) as K groups of
+// nr values, zero-padded.
+class PackedSgemmB {
+ public:
+  PackedSgemmB() = default;
+  int64_t K() const { return K_; }
+  int64_t N() const { return N_; }
+  bool Empty() const { return !data_; }
+  const gemm_detail::GemmMicroKernel<float>& Kernel() const { return *kernel_; }
+  const float* Panel(int64_t index) const { return data_.get() + index * K_ * kernel_->nr; }
+
+ private:
+  friend PackedSgemmB PackSgemmB(const gemm_detail::GemmMicroKernel<float>&, bool, int64_t, int64_t, const float*,
+                                 int64_t);
+  const gemm_detail::GemmMicroKernel<float>* kernel_ = nullptr;
+  int64_t K_ = 0, N_ = 0;
+  std::unique_ptr<float[], gemm_detail::FreeDeleter> data_;
+};
+
+// Packs for the active micro-kernel (or an explicit one, for tests).
+PackedSgemmA PackSgemmA(bool trans_a, int64_t M, int64_t K, const float* A, int64_t lda);
+PackedSgemmA PackSgemmA(const gemm_detail::GemmMicroKernel<float>& kernel, bool trans_a, int64_t M, int64_t K,
+                        const float* A, int64_t lda);
+PackedSgemmB PackSgemmB(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb);
+PackedSgemmB PackSgemmB(const gemm_detail::GemmMicroKernel<float>& kernel, bool trans_b, int64_t K, int64_t N,
+                        const float* B, int64_t ldb);
+
+// Writes rows [row0, row0 + rows) x columns [col0, col0 + cols) of op(B) as nr-wide panels:
+// column col0 + p*nr + j, row row0 + r goes to dst[p * rows * nr + r * nr + j]; columns of the last
+// panel beyond `cols` are zero. Lets a caller (Conv's im2col) build B straight into the layout.
+using SgemmBPacker = std::function<void(int64_t row0, int64_t rows, int64_t col0, int64_t cols, int nr, float* dst)>;
+
+// C[M,N] = epilogue(packed_a x op(B)), M and K from `a`.
+void SgemmWithPackedA(const PackedSgemmA& a, bool trans_b, int64_t N, const float* B, int64_t ldb, float* C,
+                      int64_t ldc, const GemmEpilogue& ep, ThreadPool* pool);
+// The same with op(B) produced by `pack_b` (called once per block of B each task needs).
+void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const SgemmBPacker& pack_b, float* C, int64_t ldc,
+                      const GemmEpilogue& ep, ThreadPool* pool);
+// C[M,N] = epilogue(alpha * op(A) x packed_b + beta * C), K and N from `b`.
+void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedSgemmB& b,
+                      float beta, float* C, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep = GemmEpilogue{});
+
 }  // namespace ortlite

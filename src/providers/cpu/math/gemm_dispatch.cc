@@ -9,9 +9,9 @@ namespace ortlite {
 namespace gemm_detail {
 
 void SgemmKernelAvx512_12x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
-                             float alpha, float beta);
+                             float alpha, float beta, const GemmEpilogueT<float>* ep);
 void SgemmKernelAvx2_6x16(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
-                          float alpha, float beta);
+                          float alpha, float beta, const GemmEpilogueT<float>* ep);
 
 const GemmMicroKernel<float>* SimdSgemmKernel(IsaLevel level) {
   static const GemmMicroKernel<float> avx512{"avx512_12x32", 12, 32, &SgemmKernelAvx512_12x32};

@@ -71,14 +71,16 @@ inline void Softmax(double* v, int64_t n) {
   for (int64_t i = 0; i < n; ++i) v[i] /= sum;
 }
 
-// Softmax that leaves exact zeros (classes no tree voted for) at zero; all zeros give 0.5 each,
-// as in the ONNX reference implementation.
+// Softmax that keeps scores within 1e-7 of zero (classes no tree voted for) near zero, scaling
+// them by exp(-max) instead of exponentiating; all zeros give 0.5 each. As in the ONNX
+// reference implementation.
 inline void SoftmaxZero(double* v, int64_t n) {
   if (n == 0) return;
   const double mx = *std::max_element(v, v + n);
+  const double scale = std::exp(-mx);
   double sum = 0;
   for (int64_t i = 0; i < n; ++i) {
-    v[i] = v[i] == 0 ? 0 : std::exp(v[i] - mx);
+    v[i] = std::abs(v[i]) > 1e-7 ? std::exp(v[i] - mx) : v[i] * scale;
     sum += v[i];
   }
   for (int64_t i = 0; i < n; ++i) v[i] = sum == 0 ? 0.5 : v[i] / sum;

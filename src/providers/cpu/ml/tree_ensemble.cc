@@ -76,10 +76,10 @@ TreeForest::TreeForest(const OpKernelInfo& info, const std::string& vote_prefix,
     node.mode = ParseMode(modes[i]);
     node.missing_goes_true = !missing.empty() && missing[i] != 0;
     if (node.mode == Mode::kLeaf) continue;
-    node.feature = feature_ids[i];
-    ORTLITE_CHECK_ARG(node.feature >= 0, "node ", node_ids[i], " of tree ", tree_ids[i], " has negative feature id ",
-                      node.feature);
-    max_feature_ = std::max(max_feature_, node.feature);
+    ORTLITE_CHECK_ARG(feature_ids[i] >= 0 && feature_ids[i] < std::numeric_limits<int32_t>::max(), "node ",
+                      node_ids[i], " of tree ", tree_ids[i], " has invalid feature id ", feature_ids[i]);
+    node.feature = static_cast<int32_t>(feature_ids[i]);
+    max_feature_ = std::max<int64_t>(max_feature_, node.feature);
     node.threshold = thresholds[i];
   }
 
@@ -211,26 +211,28 @@ class TreeEnsembleClassifier final : public OpKernel {
     Tensor* z = ctx.Output(1, {x.rows, classes}, DataType::kFloat);
     float* pz = z->MutableData<float>();
     ThreadPool::TryParallelFor(ctx.GetThreadPool(), x.rows, RowCost(forest_), [&](int64_t begin, int64_t end) {
-      std::vector<double> scores(classes);
+      // Row r's class scores are scores[(r - begin) * classes ...].
+      std::vector<double> scores((end - begin) * classes, 0.0);
+      if (base_.size() == static_cast<size_t>(classes)) {
+        for (int64_t r = 0; r < end - begin; ++r) std::copy(base_.begin(), base_.end(), scores.begin() + r * classes);
+      }
+      forest_.ForEachVote(x, begin, end, [&](int64_t r, const TreeForest::Vote& v) {
+        scores[(r - begin) * classes + v.output] += v.weight;
+      });
       for (int64_t r = begin; r < end; ++r) {
-        for (int64_t c = 0; c < classes; ++c) scores[c] = base_.size() == static_cast<size_t>(classes) ? base_[c] : 0.0;
-        const double* row = x.Row(r);
-        for (int64_t t = 0; t < forest_.NumTrees(); ++t) {
-          const auto& leaf = forest_.Leaf(t, row);
-          for (auto* v = forest_.VotesBegin(leaf); v != forest_.VotesEnd(leaf); ++v) scores[v->output] += v->weight;
-        }
+        double* s = scores.data() + (r - begin) * classes;
         if (binary_) {
-          const double positive = scores[forest_.VotedOutputs()[0]] + (base_.size() == 1 ? base_[0] : 0.0);
+          const double positive = s[forest_.VotedOutputs()[0]] + (base_.size() == 1 ? base_[0] : 0.0);
           // Non-negative votes read as a probability of the positive class; signed votes as a
           // margin, which the transforms (or nothing) turn into the two columns.
           const bool probability = post_ == PostTransform::kProbit ||
                                    (post_ == PostTransform::kNone && forest_.AllWeightsNonNegative());
-          scores[0] = probability ? 1.0 - positive : -positive;
-          scores[1] = positive;
+          s[0] = probability ? 1.0 - positive : -positive;
+          s[1] = positive;
         }
-        ApplyPostTransform(post_, scores.data(), classes);
-        labels_.Write(*y, r, ArgMax(scores.data(), classes));
-        for (int64_t c = 0; c < classes; ++c) pz[r * classes + c] = static_cast<float>(scores[c]);
+        ApplyPostTransform(post_, s, classes);
+        labels_.Write(*y, r, ArgMax(s, classes));
+        for (int64_t c = 0; c < classes; ++c) pz[r * classes + c] = static_cast<float>(s[c]);
       }
     });
   }
@@ -283,37 +285,35 @@ class TreeEnsembleRegressor final : public OpKernel {
     Tensor* y = ctx.Output(0, {x.rows, targets_}, DataType::kFloat);
     float* py = y->MutableData<float>();
     ThreadPool::TryParallelFor(ctx.GetThreadPool(), x.rows, RowCost(forest_), [&](int64_t begin, int64_t end) {
-      std::vector<double> acc(targets_);
-      std::vector<bool> voted(targets_);
+      // Row r's target values are acc[(r - begin) * targets_ ...]; `voted` marks those some
+      // leaf voted for (MIN and MAX start from the first vote).
+      std::vector<double> acc((end - begin) * targets_, 0.0);
+      std::vector<uint8_t> voted(acc.size(), 0);
+      forest_.ForEachVote(x, begin, end, [&](int64_t r, const TreeForest::Vote& v) {
+        const size_t k = static_cast<size_t>((r - begin) * targets_ + v.output);
+        double& a = acc[k];
+        switch (aggregate_) {
+          case Aggregate::kSum:
+          case Aggregate::kAverage:
+            a += v.weight;
+            break;
+          case Aggregate::kMin:
+            a = voted[k] ? std::min(a, v.weight) : v.weight;
+            break;
+          case Aggregate::kMax:
+            a = voted[k] ? std::max(a, v.weight) : v.weight;
+            break;
+        }
+        voted[k] = 1;
+      });
       for (int64_t r = begin; r < end; ++r) {
-        std::fill(acc.begin(), acc.end(), 0.0);
-        std::fill(voted.begin(), voted.end(), false);
-        const double* row = x.Row(r);
-        for (int64_t t = 0; t < forest_.NumTrees(); ++t) {
-          const auto& leaf = forest_.Leaf(t, row);
-          for (auto* v = forest_.VotesBegin(leaf); v != forest_.VotesEnd(leaf); ++v) {
-            double& a = acc[v->output];
-            switch (aggregate_) {
-              case Aggregate::kSum:
-              case Aggregate::kAverage:
-                a += v->weight;
-                break;
-              case Aggregate::kMin:
-                a = voted[v->output] ? std::min(a, v->weight) : v->weight;
-                break;
-              case Aggregate::kMax:
-                a = voted[v->output] ? std::max(a, v->weight) : v->weight;
-                break;
-            }
-            voted[v->output] = true;
-          }
-        }
+        double* a = acc.data() + (r - begin) * targets_;
         for (int64_t k = 0; k < targets_; ++k) {
-          if (aggregate_ == Aggregate::kAverage) acc[k] /= static_cast<double>(forest_.NumTrees());
-          if (!base_.empty()) acc[k] += base_[k];
+          if (aggregate_ == Aggregate::kAverage) a[k] /= static_cast<double>(forest_.NumTrees());
+          if (!base_.empty()) a[k] += base_[k];
         }
-        ApplyPostTransform(post_, acc.data(), targets_);
-        for (int64_t k = 0; k < targets_; ++k) py[r * targets_ + k] = static_cast<float>(acc[k]);
+        ApplyPostTransform(post_, a, targets_);
+        for (int64_t k = 0; k < targets_; ++k) py[r * targets_ + k] = static_cast<float>(a[k]);
       }
     });
   }

@@ -22,9 +22,9 @@ class TreeForest {
     double weight;
   };
 
-  struct Node {
+  struct Node {  // 32 bytes: two per cache line
     double threshold = 0;
-    int64_t feature = 0;
+    int32_t feature = 0;
     int32_t true_child = -1;
     int32_t false_child = -1;
     Mode mode = Mode::kLeaf;
@@ -51,6 +51,23 @@ class TreeForest {
   }
   const Vote* VotesBegin(const Node& leaf) const { return votes_.data() + leaf.votes_begin; }
   const Vote* VotesEnd(const Node& leaf) const { return votes_.data() + leaf.votes_end; }
+
+  // Calls fn(row, vote) for every vote of every leaf that rows [begin, end) of `x` reach. Rows go
+  // in small blocks, each walked through one tree after another, so a tree's nodes stay in cache
+  // while the block's rows descend it.
+  template <typename Fn>
+  void ForEachVote(const FeatureMatrix& x, int64_t begin, int64_t end, Fn&& fn) const {
+    constexpr int64_t kBlock = 64;
+    for (int64_t block = begin; block < end; block += kBlock) {
+      const int64_t block_end = std::min(end, block + kBlock);
+      for (int64_t t = 0; t < NumTrees(); ++t) {
+        for (int64_t r = block; r < block_end; ++r) {
+          const Node& leaf = Leaf(t, x.Row(r));
+          for (const Vote* v = VotesBegin(leaf); v != VotesEnd(leaf); ++v) fn(r, *v);
+        }
+      }
+    }
+  }
 
  private:
   static bool GoesTrue(const Node& n, double x) {

@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/framework/op_kernel.h"
 #include "core/framework/tensor.h"
 #include "providers/cpu/math/gemm.h"
 
@@ -39,6 +40,9 @@ inline void GemmFp(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, 
                    int64_t lda, const double* B, int64_t ldb, double beta, double* C, int64_t ldc, ThreadPool* pool) {
   Dgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, pool);
 }
+
+// The Conv kernel (conv.cc); as FusedConv (com.microsoft) when the node is one.
+std::unique_ptr<OpKernel> CreateConvKernel(const OpKernelInfo& info);
 
 }  // namespace nn
 }  // namespace ortlite

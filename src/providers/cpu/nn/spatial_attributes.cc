@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/framework/data_types.h"
+#include "providers/cpu/common/cpu_features.h"
 
 namespace ortlite {
 namespace nn {
@@ -187,6 +188,74 @@ void Col2ImAdd(const T* col, int64_t channels, const Geometry3D& g, int64_t row_
       }
     }
   });
+}
+
+void BuildPanelSegments(const Geometry3D& g, int64_t rows, int64_t col0, int64_t cols, int nr,
+                        std::vector<PanelSegment>& out) {
+  out.clear();
+  const int64_t out_w = g.out[2], out_hw = g.out[1] * g.out[2];
+  for (int64_t col = col0; col < col0 + cols;) {
+    const int64_t rel = col - col0, panel = rel / nr, lane = rel % nr;
+    const int64_t od = col / out_hw, rem = col % out_hw, oh = rem / out_w, ow = rem % out_w;
+    const int64_t len = std::min({out_w - ow, int64_t{nr} - lane, col0 + cols - col});
+    out.push_back({panel * rows * nr + lane, len, od, oh, ow});
+    col += len;
+  }
+}
+
+void ZeroPanelTail(int64_t rows, int64_t cols, int nr, float* dst) {
+  const int64_t tail = cols % nr;
+  if (tail == 0) return;
+  float* last = dst + (cols / nr) * rows * nr;
+  for (int64_t r = 0; r < rows; ++r) std::fill(last + r * nr + tail, last + (r + 1) * nr, 0.f);
+}
+
+void Im2ColPanelsReference(const float* x, const Geometry3D& g, int64_t row0, int64_t rows, int64_t col0,
+                           int64_t cols, int nr, float* dst) {
+  thread_local std::vector<PanelSegment> segments;
+  BuildPanelSegments(g, rows, col0, cols, nr, segments);
+  ZeroPanelTail(rows, cols, nr, dst);
+  const int64_t ks = g.KernelSize(), in_size = g.InSize();
+  int64_t c = row0 / ks, k = row0 % ks;
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t kw = k % g.kernel[2], kh = (k / g.kernel[2]) % g.kernel[1], kd = k / (g.kernel[2] * g.kernel[1]);
+    const float* plane = x + c * in_size;
+    const int64_t w_offset = kw * g.dilation[2] - g.pad_begin[2];
+    const int64_t s = g.stride[2];
+    for (const PanelSegment& seg : segments) {
+      float* d = dst + seg.dst_offset + r * nr;
+      const int64_t id = seg.od * g.stride[0] - g.pad_begin[0] + kd * g.dilation[0];
+      const int64_t ih = seg.oh * g.stride[1] - g.pad_begin[1] + kh * g.dilation[1];
+      if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
+        std::fill(d, d + seg.len, 0.f);
+        continue;
+      }
+      const float* src = plane + (id * g.in[1] + ih) * g.in[2];
+      // Column t reads src[(ow0 + t) * s + w_offset].
+      int64_t b, e;
+      ValidOutputRange(seg.len, s, seg.ow0 * s + w_offset, g.in[2], b, e);
+      std::fill(d, d + b, 0.f);
+      for (int64_t t = b; t < e; ++t) d[t] = src[(seg.ow0 + t) * s + w_offset];
+      std::fill(d + e, d + seg.len, 0.f);
+    }
+    if (++k == ks) {
+      k = 0;
+      ++c;
+    }
+  }
+}
+
+void Im2ColPanelsAvx512(const float* x, const Geometry3D& g, int64_t row0, int64_t rows, int64_t col0, int64_t cols,
+                        int nr, float* dst);
+
+void Im2ColPanels(const float* x, const Geometry3D& g, int64_t row0, int64_t rows, int64_t col0, int64_t cols, int nr,
+                  float* dst) {
+  static const bool avx512 = ActiveIsa() == IsaLevel::kAvx512;
+  if (avx512 && nr <= 32) {
+    Im2ColPanelsAvx512(x, g, row0, rows, col0, cols, nr, dst);
+  } else {
+    Im2ColPanelsReference(x, g, row0, rows, col0, cols, nr, dst);
+  }
 }
 
 template void Im2Col<float>(const float*, int64_t, const Geometry3D&, int64_t, int64_t, float*, ThreadPool*);

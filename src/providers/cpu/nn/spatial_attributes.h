@@ -92,5 +92,31 @@ template <typename T>
 void Col2ImAdd(const T* col, int64_t channels, const Geometry3D& g, int64_t row_begin, int64_t row_end, T* x,
                ThreadPool* pool);
 
+// Rows [row0, row0 + rows) x columns [col0, col0 + cols) of the im2col matrix of `x` (as in
+// Im2Col: row = (channel, kernel offset), column = output position) written as nr-wide panels in
+// the layout of SgemmBPacker: column col0 + p*nr + j, row row0 + r at dst[p * rows * nr + r * nr + j],
+// columns of the last panel beyond `cols` zero. Vectorised where the host allows;
+// Im2ColPanelsReference is the plain version.
+// A run of the panel columns that lies in one output row and one panel.
+struct PanelSegment {
+  int64_t dst_offset;  // of the run's first column in row 0 of the panel block
+  int64_t len;
+  int64_t od, oh, ow0;  // output position of the first column
+};
+// The segments of columns [col0, col0 + cols) for panels of `rows` rows.
+void BuildPanelSegments(const Geometry3D& g, int64_t rows, int64_t col0, int64_t cols, int nr,
+                        std::vector<PanelSegment>& out);
+// Zeroes the columns of the last panel beyond `cols` (every row).
+void ZeroPanelTail(int64_t rows, int64_t cols, int nr, float* dst);
+
+void Im2ColPanels(const float* x, const Geometry3D& g, int64_t row0, int64_t rows, int64_t col0, int64_t cols, int nr,
+                  float* dst);
+void Im2ColPanelsReference(const float* x, const Geometry3D& g, int64_t row0, int64_t rows, int64_t col0,
+                           int64_t cols, int nr, float* dst);
+
+// One output plane of a depthwise convolution (y = bias + window sums) by a SIMD path; returns
+// false when the host or the geometry has none (the caller runs the plain loop).
+bool DepthwiseConvPlaneFast(const float* x, const float* w, float bias, float* y, const Geometry3D& g);
+
 }  // namespace nn
 }  // namespace ortlite

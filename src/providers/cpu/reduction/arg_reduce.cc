@@ -38,7 +38,7 @@ int64_t ArgOfRow(const T* p, int64_t n) {
     C lane[kLanes];
     int32_t lane_nan[kLanes] = {};
     for (int l = 0; l < kLanes; ++l) lane[l] = ToCompute(p[l]);
-    int64_t i = 0;
+    int64_t i = 0;  // the first block again, so its NaNs are recorded too
     for (; i + kLanes <= n; i += kLanes) {
       for (int l = 0; l < kLanes; ++l) {
         const C v = ToCompute(p[i + l]);

@@ -167,8 +167,8 @@ inline typename R::In Load(const T& v) {
   return static_cast<typename R::In>(ToCompute(v));
 }
 
-// Reduces `n` contiguous values into `s`, with independent partial states for instruction-level
-// parallelism on long runs.
+// Reduces `n` contiguous values into `s`. Long runs use independent partial states, which breaks
+// the dependency chain and lets the compiler vectorise across them.
 template <typename R, typename T>
 void ReduceRun(const T* p, int64_t n, typename R::State& s) {
   constexpr int kLanes = 16;
@@ -187,7 +187,7 @@ void ReduceRun(const T* p, int64_t n, typename R::State& s) {
 }
 
 template <typename R, typename T>
-void RunReduction(const T* x, T* y, ReducePlan& plan, ThreadPool* pool) {
+void RunReduction(const T* x, T* y, const ReducePlan& plan, ThreadPool* pool) {
   const int64_t count = plan.reduce_count;
   const int64_t out_size = plan.output_shape.Size();
   if (out_size == 0) return;

@@ -9,7 +9,8 @@
 // outside the input.
 //
 // Upsample and Resize-10 predate the coordinate modes: they behave as "asymmetric", and nearest
-// picks floor(x) when enlarging and ceil(x) when shrinking (what the opset-10 test data expects).
+// picks floor(x) when enlarging and ceil(x) when shrinking (as ONNX's opset-10 Resize examples
+// expect).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -247,17 +248,20 @@ void ResizeNearest(const T* x, T* y, const std::vector<AxisTable>& tables, const
   const T fill = ExtrapolationAs<T>(extrapolation);
   const int64_t* col = last.index.data();
   const uint8_t* col_out = last.outside.data();
-  ThreadPool::TryParallelFor(pool, rows, static_cast<double>(last.out_len), [&](int64_t begin, int64_t end) {
+  const int64_t row_len = last.out_len;
+  const bool any_col_outside = last.any_outside;
+  ThreadPool::TryParallelFor(pool, rows, static_cast<double>(row_len), [&](int64_t begin, int64_t end) {
     ForEachOutputRow(tables, in_strides, begin, end, [&](int64_t out_off, int64_t in_off, bool row_outside) {
       T* dst = y + out_off;
       const T* src = x + in_off;
+      const int64_t len = row_len;  // a local bound: stores to dst cannot alias it
       if (row_outside) {
-        std::fill(dst, dst + last.out_len, fill);
+        std::fill(dst, dst + len, fill);
         return;
       }
-      for (int64_t j = 0; j < last.out_len; ++j) dst[j] = src[col[j]];
-      if (last.any_outside) {
-        for (int64_t j = 0; j < last.out_len; ++j) {
+      for (int64_t j = 0; j < len; ++j) dst[j] = src[col[j]];
+      if (any_col_outside) {
+        for (int64_t j = 0; j < len; ++j) {
           if (col_out[j]) dst[j] = fill;
         }
       }
