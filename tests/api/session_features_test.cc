@@ -156,7 +156,12 @@ TEST(SessionFeaturesTest, ProfilingWritesAChromeTraceWithNodeEvents) {
     ASSERT_TRUE(args.contains("input_type_shape")) << e.dump();
     EXPECT_EQ(args["provider"], "CPUExecutionProvider");
     ops.insert(args["op_name"].get<std::string>());
-    EXPECT_FALSE(args["input_type_shape"].empty()) << e.dump();
+    // ORT's form: [{"float":[1,3,32,32]}, ...]
+    ASSERT_TRUE(args["input_type_shape"].is_array()) << e.dump();
+    ASSERT_FALSE(args["input_type_shape"].empty()) << e.dump();
+    EXPECT_TRUE(args["input_type_shape"][0].is_object()) << e.dump();
+    ASSERT_TRUE(args.contains("output_type_shape")) << e.dump();
+    EXPECT_TRUE(args["output_type_shape"].is_array()) << e.dump();
     EXPECT_GE(e["dur"].get<long long>(), 0);
   }
   EXPECT_EQ(model_runs, 2);

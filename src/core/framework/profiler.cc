@@ -26,12 +26,13 @@ void Profiler::Start(const std::string& file_prefix) {
 }
 
 void Profiler::AddEvent(const std::string& category, const std::string& name, Clock::time_point start,
-                        const std::map<std::string, std::string>& args) {
+                        const std::map<std::string, std::string>& args,
+                        const std::map<std::string, std::string>& json_args) {
   if (!enabled_) return;
   const auto end = Clock::now();
   Event e{category, name, std::chrono::duration_cast<std::chrono::microseconds>(start - origin_).count(),
           std::chrono::duration_cast<std::chrono::microseconds>(end - start).count(),
-          static_cast<int>(std::hash<std::thread::id>()(std::this_thread::get_id()) % 100000), args};
+          static_cast<int>(std::hash<std::thread::id>()(std::this_thread::get_id()) % 100000), args, json_args};
   std::lock_guard<std::mutex> lock(mu_);
   events_.push_back(std::move(e));
 }
@@ -46,6 +47,7 @@ std::string Profiler::EndProfiling() {
                           {"dur", e.dur_us}, {"pid", static_cast<int>(getpid())}, {"tid", e.tid}};
       j["args"] = nlohmann::json::object();
       for (const auto& [k, v] : e.args) j["args"][k] = v;
+      for (const auto& [k, v] : e.json_args) j["args"][k] = nlohmann::json::parse(v, nullptr, false);
       trace.push_back(std::move(j));
     }
     events_.clear();

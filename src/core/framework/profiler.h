@@ -17,8 +17,10 @@ class Profiler {
   bool IsEnabled() const { return enabled_; }
   Clock::time_point Now() const { return Clock::now(); }
   // Records a complete event (category "Session" or "Node") from `start` to now.
+  // `json_args` values are JSON text (arrays, numbers) written as JSON, not as strings.
   void AddEvent(const std::string& category, const std::string& name, Clock::time_point start,
-                const std::map<std::string, std::string>& args = {});
+                const std::map<std::string, std::string>& args = {},
+                const std::map<std::string, std::string>& json_args = {});
   // Writes the trace and returns its file name; stops collecting.
   std::string EndProfiling();
   // Start time in nanoseconds since the epoch (Ort::Session::GetProfilingStartTimeNs).
@@ -29,7 +31,7 @@ class Profiler {
     std::string category, name;
     long long ts_us, dur_us;
     int tid;
-    std::map<std::string, std::string> args;
+    std::map<std::string, std::string> args, json_args;
   };
   bool enabled_ = false;
   std::string file_;

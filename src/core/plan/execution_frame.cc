@@ -166,14 +166,21 @@ std::vector<OrtValue> OpKernelContext::RunSubgraph(const std::string& attr_name,
 
 namespace {
 
-std::string ShapesOf(const OpKernelContext& ctx) {
-  std::string s;
-  for (int i = 0; i < ctx.InputCount(); ++i) {
-    const OrtValue* v = ctx.InputValue(i);
-    if (i) s += ",";
-    s += (v && v->IsTensor()) ? v->Get().Shape().ToString() : "-";
+// ORT's profile form: [{"float":[1,3,224,224]},...], one entry per present tensor; and its bytes.
+std::string TypeShapes(const std::vector<const OrtValue*>& values, size_t* bytes) {
+  std::string s = "[";
+  *bytes = 0;
+  for (const OrtValue* v : values) {
+    if (!v || !v->IsTensor()) continue;
+    const Tensor& t = v->Get();
+    if (s.size() > 1) s += ",";
+    s += MakeString("{\"", DataTypeName(t.GetElementType()), "\":[");
+    const auto& dims = t.Shape().GetDims();
+    for (size_t k = 0; k < dims.size(); ++k) s += MakeString(k ? "," : "", dims[k]);
+    s += "]}";
+    *bytes += t.SizeInBytes();
   }
-  return s;
+  return s + "]";
 }
 
 }  // namespace
@@ -199,9 +206,17 @@ void StreamExecutionContext::RunNode(NodeIndex index) {
                " node. Name:'", node.Name(), "' Status Message: ", e.what());
   }
   if (profiling) {
+    std::vector<const OrtValue*> ins, outs;
+    for (int i = 0; i < ctx.InputCount(); ++i) ins.push_back(ctx.InputValue(i));
+    for (int idx : info->outputs) outs.push_back(idx >= 0 ? &frame_.Value(idx) : nullptr);
+    size_t in_bytes = 0, out_bytes = 0;
+    const std::string in_shapes = TypeShapes(ins, &in_bytes), out_shapes = TypeShapes(outs, &out_bytes);
     run.profiler->AddEvent("Node", node.Name() + "_kernel_time", start,
-                           {{"op_name", node.OpType()}, {"provider", node.GetExecutionProviderType()},
-                            {"input_type_shape", ShapesOf(ctx)}});
+                           {{"op_name", node.OpType()}, {"provider", node.GetExecutionProviderType()}},
+                           {{"input_type_shape", in_shapes}, {"output_type_shape", out_shapes},
+                            {"node_index", std::to_string(node.Index())},
+                            {"activation_size", std::to_string(in_bytes)},
+                            {"output_size", std::to_string(out_bytes)}});
   }
   frame_.ReleaseAfter(*info);
 }
