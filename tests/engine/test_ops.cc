@@ -1,5 +1,8 @@
 #include "engine/test_ops.h"
 
+#include <chrono>
+#include <thread>
+
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/common/broadcast.h"
 
@@ -36,6 +39,24 @@ class TestRelu final : public OpKernel {
   }
 };
 
+// Copies its input after sleeping `milliseconds`: branches of these show whether the executor
+// runs them at once (sleeping needs no CPU, so the test holds on a busy machine).
+class TestSleep final : public OpKernel {
+ public:
+  explicit TestSleep(const OpKernelInfo& info)
+      : OpKernel(info), ms_(info.GetAttrOrDefault<int64_t>("milliseconds", 50)) {}
+  void Compute(OpKernelContext& ctx) const override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms_));
+    const Tensor& a = ctx.RequiredInput(0);
+    Tensor* y = ctx.Output(0, a.Shape(), a.GetElementType());
+    CopyTensorData(a, *y);
+  }
+
+ private:
+  int64_t ms_;
+};
+
+CPU_KERNEL_EX(TestSleep, kTestDomain, 1, INT_MAX, TestSleep, KernelDefBuilder())
 CPU_KERNEL_EX(TestAdd, kTestDomain, 1, INT_MAX, TestBinary, KernelDefBuilder())
 CPU_KERNEL_EX(TestMul, kTestDomain, 1, INT_MAX, TestBinary, KernelDefBuilder())
 CPU_KERNEL_EX(TestRelu, kTestDomain, 1, INT_MAX, TestRelu, KernelDefBuilder())
