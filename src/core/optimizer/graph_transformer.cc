@@ -7,7 +7,6 @@ namespace ortlite {
 std::unique_ptr<GraphTransformer> CreateConstantFolding();
 std::unique_ptr<GraphTransformer> CreateIdentityElimination();
 std::unique_ptr<GraphTransformer> CreateDropoutElimination();
-std::unique_ptr<GraphTransformer> CreateShapeFolding();
 std::unique_ptr<GraphTransformer> CreateCastElimination();
 std::unique_ptr<GraphTransformer> CreateReshapeElimination();
 std::unique_ptr<GraphTransformer> CreateReshapeChainFusion();
@@ -35,7 +34,6 @@ std::vector<std::unique_ptr<GraphTransformer>> CreateTransformers(TransformerLev
       out.push_back(CreateIdentityElimination());
       out.push_back(CreateDropoutElimination());
       out.push_back(CreateConstantFolding());
-      out.push_back(CreateShapeFolding());
       out.push_back(CreateCastElimination());
       out.push_back(CreateArithmeticIdentityElimination());
       out.push_back(CreateReshapeElimination());

@@ -13,6 +13,7 @@
 // do_rotary, past_present_share_buffer and the (3B + 2) and 4-D mask formats are refused.
 // (B, N) pairs run in parallel, each as GEMMs reading Q, K and V in place with strides.
 #include <cmath>
+#include <memory>
 #include <vector>
 
 #include "core/framework/kernel_registry.h"
@@ -130,12 +131,13 @@ class Attention final : public OpKernel {
 
     // Projection: qkv (B*S, total) = input x weights + bias.
     FloatView x(&input), w(&weights), bv(bias), pv(past), abv(attn_bias);
-    std::vector<float> qkv(static_cast<size_t>(B * S * total));
+    // Every element is written below (bias rows, then the GEMM), so the buffer is not zeroed.
+    std::unique_ptr<float[]> qkv_buf(new float[static_cast<size_t>(B * S * total)]);
+    float* qkv = qkv_buf.get();
     if (bias) {
-      for (int64_t r = 0; r < B * S; ++r) std::copy(bv.data(), bv.data() + total, qkv.data() + r * total);
+      for (int64_t r = 0; r < B * S; ++r) std::copy(bv.data(), bv.data() + total, qkv + r * total);
     }
-    Sgemm(false, false, B * S, total, Hin, 1.0f, x.data(), Hin, w.data(), total, bias ? 1.0f : 0.0f, qkv.data(), total,
-          pool);
+    Sgemm(false, false, B * S, total, Hin, 1.0f, x.data(), Hin, w.data(), total, bias ? 1.0f : 0.0f, qkv, total, pool);
 
     const float scale = has_scale_ && scale_ != 0.0f ? scale_ : 1.0f / std::sqrt(static_cast<float>(d));
     const int32_t* mask_data = mask ? mask->Data<int32_t>() : nullptr;
@@ -151,9 +153,9 @@ class Attention final : public OpKernel {
       std::vector<float> kv_scratch;
       for (int64_t bn = begin; bn < end; ++bn) {
         const int64_t b = bn / N, n = bn % N;
-        const float* q = qkv.data() + b * S * total + n * d;
-        const float* k = qkv.data() + b * S * total + H + n * d;
-        const float* v = qkv.data() + b * S * total + 2 * H + n * dv;
+        const float* q = qkv + b * S * total + n * d;
+        const float* k = qkv + b * S * total + H + n * d;
+        const float* v = qkv + b * S * total + 2 * H + n * dv;
         int64_t ldk = total, ldv = total;
         if (past || pres) {
           // K and V of all T positions, contiguous: the present output or scratch.

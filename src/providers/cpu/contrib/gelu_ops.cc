@@ -47,8 +47,9 @@ class GeluWithBias final : public OpKernel {
       ComputeBuffer<T> b(bias ? bias->Data<T>() : nullptr, bias ? cols : 0);
       const C* bc = bias ? b.data() : nullptr;
       ThreadPool::TryParallelFor(ctx.GetThreadPool(), rows, 40.0 * cols, [&](int64_t begin, int64_t end) {
-        std::vector<C> scratch;
-        if constexpr (!std::is_same_v<T, C>) scratch.resize(static_cast<size_t>(cols));
+        // Row buffer for 16-bit types; tanh argument for FastGelu.
+        std::vector<C> scratch(static_cast<size_t>(std::is_same_v<T, C> ? 0 : cols));
+        std::vector<C> tanh_arg(static_cast<size_t>(kKind == GeluKind::kTanh ? cols : 0));
         for (int64_t r = begin; r < end; ++r) {
           const T* xr = in + r * cols;
           C* row;
@@ -66,7 +67,7 @@ class GeluWithBias final : public OpKernel {
           if constexpr (kKind == GeluKind::kExact) {
             GeluRow(row, cols);
           } else {
-            FastGeluRow(row, cols);
+            FastGeluRow(row, cols, tanh_arg.data());
           }
           if constexpr (!std::is_same_v<T, C>) {
             T* yr = out + r * cols;

@@ -4,6 +4,7 @@
 
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/math/elementwise.h"
+#include "providers/cpu/math/vector_kernels.h"
 
 namespace ortlite {
 namespace {
@@ -37,6 +38,13 @@ class ClipKernel final : public OpKernel {
           } else {
             if (has_min_attr_) lo = static_cast<C>(min_attr_);
             if (has_max_attr_) hi = static_cast<C>(max_attr_);
+          }
+          if constexpr (std::is_same_v<T, float>) {
+            // Same semantics, vectorised (vector_kernels.h).
+            const vector_kernels::ClipFn clip = vector_kernels::ActiveVectorKernels().clip;
+            RunFloatArray(ctx.GetThreadPool(), x.NumElements(), x.Data<float>(), y->MutableData<float>(), kCheapCost,
+                          [clip, lo, hi](const float* in, float* out, int64_t n) { clip(in, out, n, lo, hi); });
+            return;
           }
           // Two one-sided selects keep NaN inputs NaN and give `max` everywhere when min > max.
           RunUnary(ctx.GetThreadPool(), x.NumElements(), x.Data<T>(), y->MutableData<T>(), kCheapCost, [lo, hi](T v) {

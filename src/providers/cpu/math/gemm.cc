@@ -298,36 +298,37 @@ void ScaleInto(T* y, int64_t n, int64_t stride, T beta) {
 // y[j * y_stride] = alpha * (x . op(B) column j) + beta * y, for a vector x of length K:
 // the M == 1 case (x is the row of op(A)) and, transposed, the N == 1 case.
 // `rows_contiguous`: the vectors combined with x are contiguous rows of `mat` (dot products);
-// otherwise row p of `mat` holds element p of every vector (axpy over rows).
+// otherwise row p of `mat` holds element p of every vector (axpy over rows). Blocks of outputs
+// run in parallel; the kernel's SIMD helpers do the arithmetic when it has them.
 template <typename T>
-void GemvPath(bool rows_contiguous, int64_t count, int64_t K, T alpha, const T* x, int64_t x_stride, const T* mat,
-              int64_t ld, T beta, T* y, int64_t y_stride, ThreadPool* pool) {
+void GemvPath(const GemmMicroKernel<T>& kernel, bool rows_contiguous, int64_t count, int64_t K, T alpha, const T* x,
+              int64_t x_stride, const T* mat, int64_t ld, T beta, T* y, int64_t y_stride, ThreadPool* pool) {
   std::vector<T> xbuf;
   if (x_stride != 1) {
     xbuf.resize(static_cast<size_t>(K));
     for (int64_t p = 0; p < K; ++p) xbuf[p] = x[p * x_stride];
     x = xbuf.data();
   }
-  if (rows_contiguous) {
-    ThreadPool::TryParallelFor(pool, count, 2.0 * K, [&](int64_t begin, int64_t end) {
-      for (int64_t j = begin; j < end; ++j) {
-        const T dot = alpha * DotProduct(x, mat + j * ld, K);
-        T& out = y[j * y_stride];
-        out = beta == T(0) ? dot : dot + beta * out;
-      }
-    });
-    return;
-  }
-  // Axpy form: accumulate into a contiguous buffer per column block, then store.
-  constexpr int64_t kBlock = 1024;
-  const int64_t blocks = (count + kBlock - 1) / kBlock;
-  ThreadPool::TryParallelFor(pool, blocks, 2.0 * K * kBlock, [&](int64_t begin, int64_t end) {
-    alignas(64) T acc[kBlock];
+  // Dot form: blocks of 64 outputs; axpy form: 256 (a row of accumulators per block).
+  const int64_t block = rows_contiguous ? 64 : 256;
+  const int64_t blocks = (count + block - 1) / block;
+  ThreadPool::TryParallelFor(pool, blocks, 2.0 * K * block, [&](int64_t begin, int64_t end) {
+    alignas(64) T acc[256];
     for (int64_t b = begin; b < end; ++b) {
-      const int64_t j0 = b * kBlock;
-      const int64_t n = std::min(kBlock, count - j0);
-      std::fill(acc, acc + n, T(0));
-      for (int64_t p = 0; p < K; ++p) Axpy(x[p], mat + p * ld + j0, acc, n);
+      const int64_t j0 = b * block;
+      const int64_t n = std::min(block, count - j0);
+      if (rows_contiguous) {
+        if (kernel.gemv_dot) {
+          kernel.gemv_dot(x, mat + j0 * ld, ld, K, n, acc);
+        } else {
+          for (int64_t j = 0; j < n; ++j) acc[j] = DotProduct(x, mat + (j0 + j) * ld, K);
+        }
+      } else if (kernel.gemv_axpy) {
+        kernel.gemv_axpy(x, mat + j0, ld, K, n, acc);
+      } else {
+        std::fill(acc, acc + n, T(0));
+        for (int64_t p = 0; p < K; ++p) Axpy(x[p], mat + p * ld + j0, acc, n);
+      }
       for (int64_t j = 0; j < n; ++j) {
         T& out = y[(j0 + j) * y_stride];
         out = beta == T(0) ? alpha * acc[j] : alpha * acc[j] + beta * out;
@@ -361,11 +362,11 @@ struct OperandB {
 // [Split(i), Split(i + 1)).
 inline int64_t SplitPoint(int64_t units, int64_t parts, int64_t i) { return units * i / parts; }
 
-// Blocking: an A panel of KC columns (12 x 320 floats = 15 KiB) stays in L1 while the B block
-// (KC x NC, up to 1.25 MiB) streams from L2. K and N are split into near-equal blocks so no block
-// is a sliver.
-constexpr int64_t kKcMaxBytes = 320 * 4;
-constexpr int64_t kBBlockBytes = 1280 * 1024;
+// Blocking: an A panel of KC columns (12 x 384 floats = 18 KiB) stays in L1 while the B block
+// (KC x NC, up to 768 KiB, half of L2 so C tiles and the next A panels fit beside it) streams from
+// L2. K and N are split into near-equal blocks so no block is a sliver.
+constexpr int64_t kKcMaxBytes = 384 * 4;
+constexpr int64_t kBBlockBytes = 768 * 1024;
 
 struct Blocking {
   int64_t kc, k_blocks;
@@ -394,6 +395,7 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
   const bool post_activation = ep && !KernelAppliesActivation(ep->activation.kind);
 
   T* b_buffer = b.packed ? nullptr : Scratch<T>(0, static_cast<size_t>(kc_max * nc_max));
+  const bool pack_in_kernel = !b.packed && !b.packer && !b.trans && kernel.fn_packing;
   T* a_buffer = a.packed ? nullptr : Scratch<T>(1, static_cast<size_t>(kc_max * mr));
 
   for (int64_t jc = col_begin; jc < col_end; jc += nc_max) {
@@ -413,7 +415,15 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
         if constexpr (std::is_same_v<T, float>) {
           if (b.packer) (*b.packer)(pc, kc, jc, nc, nr, b_buffer);
         }
-        if (!b.packer) PackBBlock(b.trans, b.data, b.ld, pc, kc, jc, nc, nr, b_buffer);
+        if (pack_in_kernel) {
+          // Packed by the first row of tiles below.
+        } else if (!b.packer) {
+          if (!b.trans && kernel.pack_b) {
+            kernel.pack_b(b.data + pc * b.ld + jc, b.ld, kc, nc, b_buffer);
+          } else {
+            PackBBlock(b.trans, b.data, b.ld, pc, kc, jc, nc, nr, b_buffer);
+          }
+        }
         b_block = b_buffer;
         b_stride = kc * nr;
       }
@@ -442,7 +452,12 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
             if (ep->residual) tile_ep.residual = ep->residual + i0 * ep->ld_residual + j0;
             kernel_ep = &tile_ep;
           }
-          kernel.fn(kc, a_panel, b_block + jp * b_stride, c_row + j0, ldc, m, n, alpha, beta_block, kernel_ep);
+          if (pack_in_kernel && i0 == row_begin) {
+            kernel.fn_packing(kc, a_panel, b.data + pc * b.ld + j0, b.ld, b_buffer + jp * b_stride, c_row + j0, ldc, m,
+                              n, alpha, beta_block, kernel_ep);
+          } else {
+            kernel.fn(kc, a_panel, b_block + jp * b_stride, c_row + j0, ldc, m, n, alpha, beta_block, kernel_ep);
+          }
           if constexpr (std::is_same_v<T, float>) {
             if (last_k && post_activation) {
               for (int64_t i = 0; i < m; ++i) ApplyActivation(ep->activation, c_row + i * ldc + j0, n);
@@ -564,13 +579,13 @@ void GemmDispatch(const GemmMicroKernel<T>& kernel, bool trans_a, bool trans_b, 
     if (M == 1) {
       // y = x op(B): x is row 0 of op(A).
       const int64_t x_stride = trans_a ? lda : 1;
-      GemvPath(trans_b, N, K, alpha, A, x_stride, B, ldb, beta, C, 1, pool);
+      GemvPath(kernel, trans_b, N, K, alpha, A, x_stride, B, ldb, beta, C, 1, pool);
       return;
     }
     if (N == 1) {
       // y = op(A) x: x is column 0 of op(B).
       const int64_t x_stride = trans_b ? 1 : ldb;
-      GemvPath(!trans_a, M, K, alpha, B, x_stride, A, lda, beta, C, ldc, pool);
+      GemvPath(kernel, !trans_a, M, K, alpha, B, x_stride, A, lda, beta, C, ldc, pool);
       return;
     }
   }

@@ -89,12 +89,37 @@ template <typename T>
 using GemmMicroKernelFn = void (*)(int64_t k, const T* a_panel, const T* b_panel, T* c, int64_t ldc, int64_t m,
                                    int64_t n, T alpha, T beta, const GemmEpilogueT<T>* ep);
 
+// Packs rows [0, rows) x columns [0, cols) of a row-major matrix (row stride ld) into nr-wide
+// panels of `rows` rows each, the last zero-padded (the layout of PackBBlock).
+template <typename T>
+using GemmPackRowsFn = void (*)(const T* src, int64_t ld, int64_t rows, int64_t cols, T* dst);
+
+// The micro-kernel reading B from an untransposed matrix (row p at b_src + p * ldb, n columns)
+// instead of a packed panel, and storing the packed panel (zero-padded to nr) at b_dst as it goes:
+// the first tile of each column panel packs B for the others.
+template <typename T>
+using GemmPackingMicroKernelFn = void (*)(int64_t k, const T* a_panel, const T* b_src, int64_t ldb, T* b_dst, T* c,
+                                          int64_t ldc, int64_t m, int64_t n, T alpha, T beta,
+                                          const GemmEpilogueT<T>* ep);
+
+// Matrix-vector helpers for the M == 1 / N == 1 shapes (optional SIMD versions):
+//   dot:  out[j] = x . mat[j * ld, + K) for j < rows
+//   axpy: out[j] = sum_p x[p] * mat[p * ld + j] for j < n (p < K)
+template <typename T>
+using GemvDotFn = void (*)(const T* x, const T* mat, int64_t ld, int64_t K, int64_t rows, T* out);
+template <typename T>
+using GemvAxpyFn = void (*)(const T* x, const T* mat, int64_t ld, int64_t K, int64_t n, T* out);
+
 template <typename T>
 struct GemmMicroKernel {
   const char* name;
   int mr;
   int nr;
   GemmMicroKernelFn<T> fn;
+  GemmPackRowsFn<T> pack_b = nullptr;                 // optional SIMD packing of untransposed B
+  GemmPackingMicroKernelFn<T> fn_packing = nullptr;  // optional, see above
+  GemvDotFn<T> gemv_dot = nullptr;
+  GemvAxpyFn<T> gemv_axpy = nullptr;
 };
 
 // True if micro-kernels apply `kind` themselves.

@@ -10,11 +10,19 @@ namespace gemm_detail {
 
 void SgemmKernelAvx512_12x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
                              float alpha, float beta, const GemmEpilogueT<float>* ep);
+void SgemmPackRowsAvx512_32(const float* src, int64_t ld, int64_t rows, int64_t cols, float* dst);
+void SgemvDotAvx512(const float* x, const float* mat, int64_t ld, int64_t K, int64_t rows, float* out);
+void SgemvAxpyAvx512(const float* x, const float* mat, int64_t ld, int64_t K, int64_t n, float* out);
+void SgemmKernelPackingAvx512_12x32(int64_t k, const float* a, const float* b_src, int64_t ldb, float* b_dst, float* c,
+                                    int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
+                                    const GemmEpilogueT<float>* ep);
 void SgemmKernelAvx2_6x16(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
                           float alpha, float beta, const GemmEpilogueT<float>* ep);
 
 const GemmMicroKernel<float>* SimdSgemmKernel(IsaLevel level) {
-  static const GemmMicroKernel<float> avx512{"avx512_12x32", 12, 32, &SgemmKernelAvx512_12x32};
+  static const GemmMicroKernel<float> avx512{"avx512_12x32", 12, 32, &SgemmKernelAvx512_12x32,
+                                             &SgemmPackRowsAvx512_32, &SgemmKernelPackingAvx512_12x32,
+                                             &SgemvDotAvx512, &SgemvAxpyAvx512};
   static const GemmMicroKernel<float> avx2{"avx2_6x16", 6, 16, &SgemmKernelAvx2_6x16};
   switch (level) {
     case IsaLevel::kAvx512: return &avx512;

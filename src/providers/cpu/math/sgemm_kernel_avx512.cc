@@ -7,12 +7,17 @@
 
 #include "providers/cpu/math/gemm.h"
 
+// GCC 12 flags the _mm512_undefined_ps() inside _mm512_max_ps/_mm512_min_ps as maybe-uninitialized.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 namespace ortlite {
 namespace gemm_detail {
 
 namespace {
 constexpr int kMr = 12;
 constexpr int kNr = 32;
+// Rows of an unpacked B fetched ahead by the packing kernel: far enough to cover an L3 miss.
+constexpr int kPackAhead = 8;
 
 inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {
   switch (kind) {
@@ -25,68 +30,195 @@ inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {
     default: return v;
   }
 }
-}  // namespace
 
-void SgemmKernelAvx512_12x32(int64_t k, const float* __restrict a, const float* __restrict b, float* __restrict c,
-                             int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
-                             const GemmEpilogueT<float>* ep) {
-  __m512 acc[kMr][2];
+// The tile's first ROWS rows (of the 12 the A panel holds) and first 16 * VECS columns: edge
+// tiles with few rows or columns skip the multiply-adds nobody stores.
+// PACK: B is read from an unpacked row-major matrix (row stride ldb) and each row is also stored,
+// zero-padded to 32, at b_dst, so the first tile of a column panel packs it for the rest.
+template <int ROWS, int VECS, bool PACK>
+void TileKernel(int64_t k, const float* __restrict a, const float* __restrict b, int64_t ldb, float* __restrict b_dst,
+                float* __restrict c, int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
+                const GemmEpilogueT<float>* ep) {
+  __mmask16 mask[2];
+  mask[0] = n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1u);
+  mask[1] = n >= 32 ? __mmask16(0xffff) : n > 16 ? __mmask16((1u << (n - 16)) - 1u) : __mmask16(0);
+  __m512 acc[ROWS][VECS];
 #pragma GCC unroll 12
-  for (int i = 0; i < kMr; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+  for (int i = 0; i < ROWS; ++i)
+#pragma GCC unroll 2
+    for (int v = 0; v < VECS; ++v) acc[i][v] = _mm512_setzero_ps();
   // The tile's rows of C are written at the end; start fetching them now.
 #pragma GCC unroll 12
-  for (int i = 0; i < kMr; ++i) {
+  for (int i = 0; i < ROWS; ++i) {
     if (i < m) {
       _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16), _MM_HINT_T0);
+      if (VECS == 2) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16), _MM_HINT_T0);
     }
   }
   for (int64_t p = 0; p < k; ++p) {
-    const __m512 b0 = _mm512_loadu_ps(b);
-    const __m512 b1 = _mm512_loadu_ps(b + 16);
+    // Pre-packed A (weights) streams from L3 once per use; fetch it well ahead.
+    _mm_prefetch(reinterpret_cast<const char*>(a + kMr * 16), _MM_HINT_T0);
+    __m512 bv[VECS];
+    if (PACK) {
+      // Rows of an unpacked B are far apart: fetch ahead, and keep the packed copy.
+      _mm_prefetch(reinterpret_cast<const char*>(b + kPackAhead * ldb), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(b + kPackAhead * ldb + 16), _MM_HINT_T0);
+      bv[0] = _mm512_maskz_loadu_ps(mask[0], b);
+      _mm512_storeu_ps(b_dst, bv[0]);
+      if (VECS == 2) {
+        bv[VECS - 1] = _mm512_maskz_loadu_ps(mask[1], b + 16);
+      }
+      _mm512_storeu_ps(b_dst + 16, VECS == 2 ? bv[VECS - 1] : _mm512_setzero_ps());
+      b_dst += kNr;
+    } else {
+#pragma GCC unroll 2
+      for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
+    }
 #pragma GCC unroll 12
-    for (int i = 0; i < kMr; ++i) {
+    for (int i = 0; i < ROWS; ++i) {
       const __m512 ai = _mm512_set1_ps(a[i]);
-      acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-      acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+#pragma GCC unroll 2
+      for (int v = 0; v < VECS; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
     a += kMr;
-    b += kNr;
+    b += ldb;
   }
   const __m512 va = _mm512_set1_ps(alpha);
   const __m512 vb = _mm512_set1_ps(beta);
-  const __mmask16 mask0 = n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1u);
-  const __mmask16 mask1 = n >= 32 ? __mmask16(0xffff) : n > 16 ? __mmask16((1u << (n - 16)) - 1u) : __mmask16(0);
   const ActivationKind kind = ep ? ep->activation.kind : ActivationKind::kNone;
   const __m512 p0 = _mm512_set1_ps(ep ? ep->activation.alpha : 0.f);
   const __m512 p1 = _mm512_set1_ps(ep ? ep->activation.beta : 0.f);
 #pragma GCC unroll 12
-  for (int i = 0; i < kMr; ++i) {
+  for (int i = 0; i < ROWS; ++i) {
     if (i >= m) break;
     float* row = c + i * ldc;
-    __m512 r0 = alpha == 1.f ? acc[i][0] : _mm512_mul_ps(acc[i][0], va);
-    __m512 r1 = alpha == 1.f ? acc[i][1] : _mm512_mul_ps(acc[i][1], va);
-    if (beta != 0.f) {
-      r0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask0, row), vb, r0);
-      r1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask1, row + 16), vb, r1);
-    }
-    if (ep) {
-      if (ep->row_bias) {
-        const __m512 bias = _mm512_set1_ps(ep->row_bias[i]);
-        r0 = _mm512_add_ps(r0, bias);
-        r1 = _mm512_add_ps(r1, bias);
+#pragma GCC unroll 2
+    for (int v = 0; v < VECS; ++v) {
+      __m512 r = alpha == 1.f ? acc[i][v] : _mm512_mul_ps(acc[i][v], va);
+      if (beta != 0.f) r = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask[v], row + 16 * v), vb, r);
+      if (ep) {
+        if (ep->row_bias) r = _mm512_add_ps(r, _mm512_set1_ps(ep->row_bias[i]));
+        if (ep->residual) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], ep->residual + i * ep->ld_residual + 16 * v));
+        r = Activate(r, kind, p0, p1);
       }
-      if (ep->residual) {
-        const float* res = ep->residual + i * ep->ld_residual;
-        r0 = _mm512_add_ps(r0, _mm512_maskz_loadu_ps(mask0, res));
-        r1 = _mm512_add_ps(r1, _mm512_maskz_loadu_ps(mask1, res + 16));
-      }
-      r0 = Activate(r0, kind, p0, p1);
-      r1 = Activate(r1, kind, p0, p1);
+      _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
     }
-    _mm512_mask_storeu_ps(row, mask0, r0);
-    _mm512_mask_storeu_ps(row + 16, mask1, r1);
   }
+}
+
+template <bool PACK>
+void DispatchTile(int64_t k, const float* a, const float* b, int64_t ldb, float* b_dst, float* c, int64_t ldc,
+                  int64_t m, int64_t n, float alpha, float beta, const GemmEpilogueT<float>* ep) {
+  if (n > 16) {
+    if (m > 8) return TileKernel<12, 2, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+    if (m > 4) return TileKernel<8, 2, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+    return TileKernel<4, 2, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+  }
+  if (m > 8) return TileKernel<12, 1, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+  if (m > 4) return TileKernel<8, 1, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+  return TileKernel<4, 1, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+}
+
+}  // namespace
+
+void SgemmKernelAvx512_12x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
+                             float alpha, float beta, const GemmEpilogueT<float>* ep) {
+  DispatchTile<false>(k, a, b, kNr, nullptr, c, ldc, m, n, alpha, beta, ep);
+}
+
+void SgemmKernelPackingAvx512_12x32(int64_t k, const float* a, const float* b_src, int64_t ldb, float* b_dst, float* c,
+                                    int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
+                                    const GemmEpilogueT<float>* ep) {
+  DispatchTile<true>(k, a, b_src, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+}
+
+void SgemmPackRowsAvx512_32(const float* src, int64_t ld, int64_t rows, int64_t cols, float* dst) {
+  const int64_t full = cols / kNr, tail = cols - full * kNr;
+  const __mmask16 tail0 = tail >= 16 ? __mmask16(0xffff) : __mmask16((1u << tail) - 1u);
+  const __mmask16 tail1 = tail > 16 ? __mmask16((1u << (tail - 16)) - 1u) : __mmask16(0);
+  const int64_t panel_stride = rows * kNr;
+  for (int64_t p = 0; p < rows; ++p) {
+    const float* s = src + p * ld;
+    float* d = dst + p * kNr;
+    for (int64_t jp = 0; jp < full; ++jp) {
+      _mm512_storeu_ps(d + jp * panel_stride, _mm512_loadu_ps(s + jp * kNr));
+      _mm512_storeu_ps(d + jp * panel_stride + 16, _mm512_loadu_ps(s + jp * kNr + 16));
+    }
+    if (tail) {
+      _mm512_storeu_ps(d + full * panel_stride, _mm512_maskz_loadu_ps(tail0, s + full * kNr));
+      _mm512_storeu_ps(d + full * panel_stride + 16, _mm512_maskz_loadu_ps(tail1, s + full * kNr + 16));
+    }
+  }
+}
+
+// Four rows at a time share each load of x; two accumulators per row hide the FMA latency.
+void SgemvDotAvx512(const float* x, const float* mat, int64_t ld, int64_t K, int64_t rows, float* out) {
+  const int64_t full = K / 32 * 32;
+  const __mmask16 tail0 = K - full >= 16 ? __mmask16(0xffff) : __mmask16((1u << (K - full)) - 1u);
+  const __mmask16 tail1 = K - full > 16 ? __mmask16((1u << (K - full - 16)) - 1u) : __mmask16(0);
+  int64_t j = 0;
+  for (; j + 4 <= rows; j += 4) {
+    const float* r[4] = {mat + j * ld, mat + (j + 1) * ld, mat + (j + 2) * ld, mat + (j + 3) * ld};
+    __m512 acc[4][2];
+    for (int i = 0; i < 4; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    for (int64_t p = 0; p < full; p += 32) {
+      const __m512 x0 = _mm512_loadu_ps(x + p), x1 = _mm512_loadu_ps(x + p + 16);
+#pragma GCC unroll 4
+      for (int i = 0; i < 4; ++i) {
+        acc[i][0] = _mm512_fmadd_ps(x0, _mm512_loadu_ps(r[i] + p), acc[i][0]);
+        acc[i][1] = _mm512_fmadd_ps(x1, _mm512_loadu_ps(r[i] + p + 16), acc[i][1]);
+      }
+    }
+    if (full < K) {
+      const __m512 x0 = _mm512_maskz_loadu_ps(tail0, x + full), x1 = _mm512_maskz_loadu_ps(tail1, x + full + 16);
+      for (int i = 0; i < 4; ++i) {
+        acc[i][0] = _mm512_fmadd_ps(x0, _mm512_maskz_loadu_ps(tail0, r[i] + full), acc[i][0]);
+        acc[i][1] = _mm512_fmadd_ps(x1, _mm512_maskz_loadu_ps(tail1, r[i] + full + 16), acc[i][1]);
+      }
+    }
+    for (int i = 0; i < 4; ++i) out[j + i] = _mm512_reduce_add_ps(_mm512_add_ps(acc[i][0], acc[i][1]));
+  }
+  for (; j < rows; ++j) {
+    const float* row = mat + j * ld;
+    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
+    for (int64_t p = 0; p < full; p += 32) {
+      acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(x + p), _mm512_loadu_ps(row + p), acc0);
+      acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(x + p + 16), _mm512_loadu_ps(row + p + 16), acc1);
+    }
+    if (full < K) {
+      acc0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail0, x + full), _mm512_maskz_loadu_ps(tail0, row + full), acc0);
+      acc1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail1, x + full + 16),
+                             _mm512_maskz_loadu_ps(tail1, row + full + 16), acc1);
+    }
+    out[j] = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
+  }
+}
+
+// Up to 256 outputs held in 16 accumulators while the rows of `mat` stream past.
+void SgemvAxpyAvx512(const float* x, const float* mat, int64_t ld, int64_t K, int64_t n, float* out) {
+  __m512 acc[16];
+  __mmask16 mask[16];
+  for (int v = 0; v < 16; ++v) {
+    acc[v] = _mm512_setzero_ps();
+    const int64_t left = n - v * 16;
+    mask[v] = left >= 16 ? __mmask16(0xffff) : left > 0 ? __mmask16((1u << left) - 1u) : __mmask16(0);
+  }
+  const int vectors = static_cast<int>((n + 15) / 16);
+  if (vectors == 16) {
+    for (int64_t p = 0; p < K; ++p) {
+      const __m512 xp = _mm512_set1_ps(x[p]);
+      const float* row = mat + p * ld;
+#pragma GCC unroll 16
+      for (int v = 0; v < 16; ++v) acc[v] = _mm512_fmadd_ps(xp, _mm512_loadu_ps(row + 16 * v), acc[v]);
+    }
+  } else {
+    for (int64_t p = 0; p < K; ++p) {
+      const __m512 xp = _mm512_set1_ps(x[p]);
+      const float* row = mat + p * ld;
+      for (int v = 0; v < vectors; ++v) acc[v] = _mm512_fmadd_ps(xp, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), acc[v]);
+    }
+  }
+  for (int v = 0; v < vectors; ++v) _mm512_mask_storeu_ps(out + 16 * v, mask[v], acc[v]);
 }
 
 }  // namespace gemm_detail

@@ -38,8 +38,8 @@ inline float Horner(float u, const float (&c)[N]) {
 
 float ExpOne(float x) {
   if (x != x) return x;
+  if (x < kExpFlushArg) return 0.0f;
   x = x > kExpMaxArg ? kExpMaxArg : x;
-  x = x < kExpMinArg ? kExpMinArg : x;
   // Adding and removing 1.5 * 2^23 rounds to the nearest integer (ties to even), like the SIMD
   // paths' round instruction, without depending on the libm call nearbyint becomes.
   constexpr float kRoundShifter = 12582912.0f;
@@ -47,37 +47,29 @@ float ExpOne(float x) {
   float r = x - fn * kLn2Hi;
   r = r - fn * kLn2Lo;
   const float p = (Horner(r, kExpPoly) * (r * r) + r) + 1.0f;
-  // Two factors keep each power of two normal, so subnormal results round once (n in [-150, 128]).
+  // Two factors keep each power of two finite and normal (n in [-126, 128]).
   const int n = static_cast<int>(fn);
   const int n1 = n / 2;
   return p * Pow2(n1) * Pow2(n - n1);
 }
 
-// erfc(z) = exp(-z^2) h(z), given z^2 exactly as z2_hi + z2_lo (rounding z^2 would cost a relative
-// error of up to z^2 * 2^-24 in exp(-z^2)); z_poly = min(z, kErfSaturation) feeds h.
-inline float ErfcTail(float z2_hi, float z2_lo, float z_poly) {
-  const float e = ExpOne(-z2_hi);
-  return (e - e * z2_lo) * Horner(z_poly - kErfcCenter, kErfcPoly);
-}
-
-// v^2 as an exact float sum hi + lo (the product of two floats is exact in double).
-inline void SquareHiLo(float v, float& hi, float& lo) {
-  const double sq = static_cast<double>(v) * v;
-  hi = static_cast<float>(sq);
-  lo = static_cast<float>(sq - hi);
+// The interval polynomial P_k(z - c_k + z_lo) and offset s_k of the erf table for z in [0, 4):
+// erf = s + P, erfc = 1 - s - P.
+inline float ErfTable(float z, float z_lo, float* offset) {
+  const int k = static_cast<int>(z + z);
+  const float t = (z - kErfTableCenter[k]) + z_lo;
+  float acc = kErfTablePoly[8][k];
+  for (int j = 7; j >= 0; --j) acc = acc * t + kErfTablePoly[j][k];
+  *offset = kErfTableOffset[k];
+  return acc;
 }
 
 float ErfOne(float x) {
-  const float ax = std::fabs(x);
-  if (ax < kErfPolyLimit) {
-    // x + x Q(x^2) rounded once (in double, as the SIMD paths' FMA does).
-    return static_cast<float>(static_cast<double>(x) * Horner(x * x, kErfPolyMinusX) + x);
-  }
   if (x != x) return x;
-  const float z = ax > kErfSaturation ? kErfSaturation : ax;
-  float z2_hi, z2_lo;
-  SquareHiLo(z, z2_hi, z2_lo);
-  return std::copysign(1.0f - ErfcTail(z2_hi, z2_lo, z), x);
+  const float ax = std::fabs(x);
+  float offset;
+  const float p = ErfTable(ax < kErfTableLimit ? ax : kErfTableLimit, 0.0f, &offset);
+  return std::copysign(offset + p, x);
 }
 
 void ExpScalar(const float* x, float* y, int64_t n) {
@@ -112,22 +104,22 @@ void ErfScalar(const float* x, float* y, int64_t n) {
 void GeluScalar(const float* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const float v = x[i];
-    const float u = v * kSqrtHalf;
-    const float au = std::fabs(u);
-    float phi;
-    if (au < kErfPolyLimit) {
-      phi = 0.5f * (u * Horner(u * u, kErfPoly)) + 0.5f;
-    } else {
-      // z^2 = v^2 / 2 exactly from v (u's rounding would cost 2^-23 z^2 relative in exp(-z^2)).
-      // Past |v| = 14.85 exp(-z^2) is 0; the clamp keeps -inf from giving inf * 0.
-      const float av = std::fabs(v) > 14.85f ? 14.85f : std::fabs(v);
-      float v2_hi, v2_lo;
-      SquareHiLo(av, v2_hi, v2_lo);
-      const float z_poly = au > kErfSaturation ? kErfSaturation : au;
-      const float half_erfc = 0.5f * ErfcTail(0.5f * v2_hi, 0.5f * v2_lo, z_poly);
-      phi = v >= 0.0f ? 1.0f - half_erfc : half_erfc;
+    if (v != v) {
+      y[i] = v;
+      continue;
     }
-    y[i] = phi == 0.0f ? -0.0f : v * phi;
+    // z = |v| / sqrt 2 as a float pair hi + lo (the SIMD paths form the same pair with FMA).
+    const double u = static_cast<double>(v) * 0.70710678118654752440;
+    const double au = std::fabs(u);
+    const float z = static_cast<float>(au);
+    const float z_lo = static_cast<float>(au - z);
+    float half_erfc = 0.0f;
+    if (z < kErfSaturation) {
+      float offset;
+      const float p = ErfTable(z < kErfTableLimit ? z : kErfTableLimit, z_lo, &offset);
+      half_erfc = 0.5f * ((1.0f - offset) - p);
+    }
+    y[i] = v * (v >= 0.0f ? 1.0f - half_erfc : half_erfc);  // gelu(-inf) = -inf * 0 = NaN
   }
 }
 
@@ -218,20 +210,43 @@ void LayerNormRowScalar(const float* x, const float* scale, const float* bias, f
   *inv_std_out = inv_std;
 }
 
-const VectorKernels kScalarKernels = {
-    "scalar",         ExpScalar,          TanhScalar,         SigmoidScalar,   ErfScalar,
-    GeluScalar,       ReluScalar,         ClipScalar,         AddScalar,       SubScalar,
-    MulScalar,        DivScalar,          AddScalarBroadcast, MulScalarBroadcast, ReduceSumScalar,
-    ReduceMaxScalar,  SoftmaxRowScalar,   LogSoftmaxRowScalar, LayerNormRowScalar,
-};
+const VectorKernels& ScalarVectorKernels() {
+  static const VectorKernels kernels = [] {
+    VectorKernels k{};
+    k.name = "scalar";
+    k.exp = ExpScalar;
+    k.tanh = TanhScalar;
+    k.sigmoid = SigmoidScalar;
+    k.erf = ErfScalar;
+    k.gelu = GeluScalar;
+    k.relu = ReluScalar;
+    k.clip = ClipScalar;
+    k.add = AddScalar;
+    k.sub = SubScalar;
+    k.mul = MulScalar;
+    k.div = DivScalar;
+    k.add_scalar = AddScalarBroadcast;
+    k.mul_scalar = MulScalarBroadcast;
+    k.reduce_sum = ReduceSumScalar;
+    k.reduce_max = ReduceMaxScalar;
+    k.softmax_row = SoftmaxRowScalar;
+    k.log_softmax_row = LogSoftmaxRowScalar;
+    k.layer_norm_row = LayerNormRowScalar;
+    return k;
+  }();
+  return kernels;
+}
 
 }  // namespace
 
 const VectorKernels& VectorKernelsFor(IsaLevel level) {
   switch (level) {
-    case IsaLevel::kAvx512: return Avx512VectorKernels();
-    case IsaLevel::kAvx2: return Avx2VectorKernels();
-    default: return kScalarKernels;
+    case IsaLevel::kAvx512:
+      return Avx512VectorKernels();
+    case IsaLevel::kAvx2:
+      return Avx2VectorKernels();
+    default:
+      return ScalarVectorKernels();
   }
 }
 

@@ -10,37 +10,39 @@
 // Unary kernels take n contiguous inputs and write n outputs; in-place (x == y) is allowed, other
 // overlap is not. n may be 0.
 //
-// Accuracy, measured against double-precision libm over a dense sweep of every float in range
-// and random values (tests/cpu/vector_kernels_test.cc enforces these bounds on every path):
-//   exp      x in [-87.3, 88.7]: relative error <= 2.5e-7 (about 2 ulp). Results in the
-//            subnormal range (x down to -103.97) are correctly scaled, with an absolute error
-//            below 2^-149. x > 88.7229 gives +inf, x < -103.98 gives 0, exp(-inf) = 0, NaN -> NaN.
-//            Method: x = n ln2 + r, |r| <= ln2/2 (Cody-Waite split of ln2), e^r by a degree-6
-//            minimax polynomial (error 3.1e-9), scaled by 2^n in two steps so that subnormal
-//            results round once.
-//   tanh     all x: relative error <= 3e-7. |x| < 0.625: x + x^3 P(x^2), a degree-11 odd minimax
+// Accuracy against double-precision libm, measured over ~1M inputs per function spread evenly over
+// every binade in range, a dense linear sweep, the floats around every switch point and random
+// values (tests/cpu/vector_kernels_test.cc enforces these bounds on every path):
+//   exp      x >= -87.3365 (results >= FLT_MIN): relative error <= 1.2e-7 (about 1 ulp). Below
+//            that the result is flushed to 0 (absolute error < FLT_MIN): subnormal results would
+//            cost a microcode assist per instruction. x > 88.7229 gives +inf, exp(-inf) = 0,
+//            NaN -> NaN. Method: x = n ln2 + r, |r| <= ln2/2 (Cody-Waite split of ln2), e^r by a
+//            degree-6 minimax polynomial (error 3.1e-9), times 2^n.
+//   tanh     all x: relative error <= 2e-7. |x| < 0.625: x + x^3 P(x^2), a degree-11 odd minimax
 //            polynomial (error 4.4e-9), so tanh(x) ~ x stays exact in relative terms near 0;
 //            otherwise sign(x) (1 - e) / (1 + e) with e = exp(-2|x|) <= 0.29, which never
 //            overflows and saturates to +-1 exactly. NaN -> NaN.
-//   sigmoid  x >= -87.3 (results >= FLT_MIN): relative error <= 3e-7; below, absolute error
+//   sigmoid  x >= -87.3 (results >= FLT_MIN): relative error <= 2e-7; below, absolute error
 //            < FLT_MIN (0 from x < -88.72). 1 / (1 + exp(-x)): exp(-x) overflowing to inf gives
 //            the limit 0, never NaN, and every step rounds monotonically, so the result is
 //            monotone. sigmoid(+inf) = 1, sigmoid(-inf) = 0, NaN -> NaN.
-//   erf      all x: absolute error <= 1.5e-7 and relative error <= 3e-7. |x| < 0.9: x P(x^2),
-//            a degree-13 odd minimax polynomial (error 2.9e-10), exact in relative terms near 0
-//            (erf(x) ~ 2x/sqrt(pi)); 0.9 <= |x| < 4: 1 - exp(-x^2) h(x), h a degree-11 minimax
-//            polynomial for erfc(x) e^(x^2) (relative error 4.9e-8); |x| >= 4: +-1 (erfc(4) is
-//            below half an ulp of 1). NaN -> NaN.
-//   gelu     x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)): relative error <= 1e-6 for x >= -5.5 (the
-//            negative tail uses erfc directly, no 1 + erf cancellation), absolute error
-//            <= 1e-9 below that, where |gelu| < 1e-7. gelu(+inf) = +inf, gelu(-inf) = 0 (the
-//            limit), NaN -> NaN.
+//   erf      all x: absolute error <= 1.2e-7 and relative error <= 2e-7. Piecewise: eight degree-8
+//            minimax polynomials on [0, 4) in steps of 1/2, picked per lane (coefficient
+//            tables below); the first is exact in relative terms near 0 (erf(x) ~ 2x/sqrt(pi)).
+//            |x| >= 4: +-1 (erfc(4) is below half an ulp of 1). NaN -> NaN.
+//   gelu     x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)): relative error <= 1.5e-6 for x >= -5.5 (the
+//            negative side uses the erfc polynomials directly, with z = x / sqrt 2 formed in
+//            extended precision, so there is no 1 + erf cancellation); below -5.657 the result
+//            is -0 (absolute error < 4.5e-8, as |gelu| is). gelu(+inf) = +inf; gelu(-inf) =
+//            -inf * 0 = NaN, as the formula (and onnxruntime) gives; NaN -> NaN.
 //   clip     exact: y = min(hi, max(lo, x)) with NaN passing through and hi winning when
 //            lo > hi (the Clip semantics). relu is clip(0, +inf) (relu(-0) = -0).
 //   add/sub/mul/div, *_scalar, reduce_max: exact (IEEE). reduce_max propagates NaN.
 //   reduce_sum: float accumulation in 64 lanes (error grows like sqrt(n) ulp, not n).
-//   softmax_row / log_softmax_row: max-subtracted; error a few ulp (exp + sum).
-//   layer_norm_row: two-pass mean and variance in float, as above.
+//   softmax_row / log_softmax_row: max-subtracted (no overflow; -inf entries give 0 / -inf; a NaN
+//            makes the row NaN); relative error <= 1e-6 per element (exp, the sum, 1/sum).
+//   layer_norm_row: two-pass mean and variance in float, then (x - mean) * inv_std * scale + bias;
+//            within 1e-5 (|y| + 1) of the double-precision result for rows up to ~1000 long.
 #pragma once
 #include <cstdint>
 
@@ -92,32 +94,54 @@ namespace coeffs {
 inline constexpr float kLog2e = 1.44269504088896341f;
 inline constexpr float kLn2Hi = 0.693359375f;
 inline constexpr float kLn2Lo = -2.12194440e-4f;
-// exp's argument is clamped here: beyond, the result is +inf or 0 in float anyway.
+// exp's argument is clamped to [kExpMinArg, kExpMaxArg] (beyond, the result is +inf, or 0 after
+// the flush below); below kExpFlushArg, where e^x < FLT_MIN, the result is 0. Producing subnormal
+// or underflowing results costs a microcode assist of ~100 cycles per instruction on x86, which
+// made softmax rows with masked (-inf / -1e4) entries 30x slower.
 inline constexpr float kExpMaxArg = 89.0f;
-inline constexpr float kExpMinArg = -104.0f;
+inline constexpr float kExpMinArg = -88.0f;
+inline constexpr float kExpFlushArg = -87.33654f;
 // e^r = 1 + r + r^2 (c[0] + c[1] r + c[2] r^2 + c[3] r^3 + c[4] r^4), |r| <= ln2/2.
-inline constexpr float kExpPoly[5] = {4.9999994e-01f, 1.6666521e-01f, 4.166839e-02f, 8.3687175e-03f,
-                                      1.3814953e-03f};
+inline constexpr float kExpPoly[5] = {4.9999994e-01f, 1.6666521e-01f, 4.166839e-02f, 8.3687175e-03f, 1.3814953e-03f};
 
 // tanh(x) = x + x^3 (c[0] + c[1] x^2 + ... + c[4] x^8), |x| < kTanhPolyLimit.
 inline constexpr float kTanhPolyLimit = 0.625f;
-inline constexpr float kTanhPoly[5] = {-3.333328e-01f, 1.3331442e-01f, -5.3739715e-02f, 2.0639088e-02f,
-                                       -5.704988e-03f};
+inline constexpr float kTanhPoly[5] = {-3.333328e-01f, 1.3331442e-01f, -5.3739715e-02f, 2.0639088e-02f, -5.704988e-03f};
 
-// erf(x) = x (c[0] + c[1] x^2 + ... + c[6] x^12), |x| < kErfPolyLimit.
-inline constexpr float kErfPolyLimit = 0.9f;
-inline constexpr float kErfPoly[7] = {1.1283792e+00f,  -3.7612635e-01f, 1.1283715e-01f, -2.6860509e-02f,
-                                      5.2038594e-03f,  -8.1756397e-04f, 8.5131054e-05f};
-// The same with c[0] - 1 (exact), for erf(x) = x + x Q(x^2) with one rounding of the sum.
-inline constexpr float kErfPolyMinusX[7] = {kErfPoly[0] - 1.0f, kErfPoly[1], kErfPoly[2], kErfPoly[3],
-                                            kErfPoly[4],        kErfPoly[5], kErfPoly[6]};
-// erfc(z) = exp(-z^2) sum_k c[k] (z - kErfcCenter)^k for kErfPolyLimit <= z <= kErfSaturation.
-inline constexpr float kErfcCenter = 2.45f;
+// erf and erfc on z in [0, 4) by table: on the interval k = floor(2z),
+//   erf(z) = kErfTableOffset[k] + P_k(z - kErfTableCenter[k]),  erfc(z) = (1 - offset) - P_k,
+// P_k(t) = sum_j kErfTablePoly[j][k] t^j, degree 8. Interval 0 fits erf with P_0(0) = 0 (relative
+// error 3e-10, so erf(x) ~ 2x/sqrt(pi) holds near 0); intervals 1..7 fit -erfc with relative
+// weight (at most 7.6e-7 on [3.5, 4), below 1e-8 up to 3). One coefficient table per power lets
+// the SIMD paths fetch each lane's coefficients with a single 8-entry permute.
 inline constexpr float kErfSaturation = 4.0f;
-inline constexpr float kErfcPoly[12] = {2.1458708e-01f,  -7.690243e-02f, 2.6176492e-02f,  -8.513805e-03f,
-                                        2.6570607e-03f,  -8.000332e-04f, 2.3553277e-04f,  -6.601617e-05f,
-                                        1.5837268e-05f,  -4.4037383e-06f, 1.9869763e-06f, -4.757087e-07f};
+inline constexpr float kErfTableLimit = 3.9999998f;  // the largest float below 4
+inline constexpr float kErfTableCenter[8] = {0.0f, 0.75f, 1.25f, 1.75f, 2.25f, 2.75f, 3.25f, 3.75f};
+inline constexpr float kErfTableOffset[8] = {0.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f};
+inline constexpr float kErfTablePoly[9][8] = {
+    {0.0f, -2.8884438e-01f, -7.7099875e-02f, -1.3328329e-02f, -1.4627166e-03f, -1.00621925e-04f, -4.302779e-06f,
+     -1.13727175e-07f},
+    {1.1283792e+00f, 6.4293104e-01f, 2.3652112e-01f, 5.2774996e-02f, 7.1423193e-03f, 5.862773e-04f, 2.9189025e-05f,
+     8.8143236e-07f},
+    {9.637335e-08f, -4.821983e-01f, -2.956514e-01f, -9.235625e-02f, -1.6070215e-02f, -1.6122619e-03f, -9.4864576e-05f,
+     -3.3054278e-06f},
+    {-3.7613055e-01f, 2.6788376e-02f, 1.6753587e-01f, 9.015737e-02f, 2.1724526e-02f, 2.7603833e-03f, 1.958109e-04f,
+     7.969836e-06f},
+    {6.862071e-05f, 1.5068571e-01f, -6.1588096e-03f, -4.810182e-02f, -1.9083636e-02f, -3.258156e-03f, -2.865472e-04f,
+     -1.3836006e-05f},
+    {1.1227812e-01f, -5.3217936e-02f, -4.7186013e-02f, 6.619059e-03f, 1.0659623e-02f, 2.7561898e-03f, 3.1368659e-04f,
+     1.8346776e-05f},
+    {2.5082103e-03f, -2.6840944e-02f, 2.1282932e-02f, 8.954387e-03f, -2.8975608e-03f, -1.6563792e-03f, -2.6413644e-04f,
+     -1.9413112e-05f},
+    {-3.3215173e-02f, 1.789324e-02f, 3.740118e-03f, -5.9384946e-03f, -7.1747595e-04f, 6.3675706e-04f, 1.7305216e-04f,
+     1.6985841e-05f},
+    {8.681291e-03f, 2.0639824e-03f, -5.480213e-03f, 7.6229946e-04f, 9.4243366e-04f, -9.216557e-05f, -7.668357e-05f,
+     -1.0139119e-05f},
+};
+// sqrt(1/2) as a float pair (hi + lo to 48 bits): gelu forms z = x / sqrt 2 to about 2^-40, since
+// a rounding error dz costs erfc a relative 2 z dz.
 inline constexpr float kSqrtHalf = 0.70710678118654752f;
+inline constexpr float kSqrtHalfLo = static_cast<float>(0.70710678118654752440 - static_cast<double>(kSqrtHalf));
 
 }  // namespace coeffs
 

@@ -54,20 +54,22 @@ inline V Horner(V u, const float (&c)[N]) {
 }
 
 inline V Exp(V x) {
+  const V keep = _mm256_cmp_ps(x, Splat(kExpFlushArg), _CMP_NLT_UQ);  // NaN kept
   // max(lo, x) and min(hi, x) return x when it is NaN, so NaN flows through to the result.
   x = _mm256_min_ps(Splat(kExpMaxArg), _mm256_max_ps(Splat(kExpMinArg), x));
   const V fn = _mm256_round_ps(_mm256_mul_ps(x, Splat(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   V r = _mm256_fnmadd_ps(fn, Splat(kLn2Hi), x);
   r = _mm256_fnmadd_ps(fn, Splat(kLn2Lo), r);
   const V p = _mm256_add_ps(_mm256_fmadd_ps(Horner(r, kExpPoly), _mm256_mul_ps(r, r), r), Splat(1.0f));
-  // 2^n as two normal powers of two (n in [-150, 128]), so subnormal results round once.
+  // 2^n as two powers of two (n in [-127, 128] needs both ends of the exponent range), and
+  // flushed lanes zeroed before the multiply so no tiny product is formed.
   const __m256i n = _mm256_cvtps_epi32(fn);
   const __m256i n1 = _mm256_srai_epi32(n, 1);
   const __m256i n2 = _mm256_sub_epi32(n, n1);
   const __m256i bias = _mm256_set1_epi32(127);
   const V s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, bias), 23));
   const V s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, bias), 23));
-  return _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
+  return _mm256_mul_ps(_mm256_mul_ps(_mm256_and_ps(p, keep), s1), s2);
 }
 
 inline V Tanh(V x) {
@@ -88,41 +90,43 @@ inline V Sigmoid(V x) {
   return _mm256_div_ps(one, _mm256_add_ps(one, Exp(_mm256_sub_ps(_mm256_setzero_ps(), x))));
 }
 
-// erfc(z) = exp(-z^2) h(z), given z^2 exactly as z2_hi + z2_lo (rounding z^2 would cost a relative
-// error of up to z^2 * 2^-24 in exp(-z^2)); z_poly = min(z, kErfSaturation) feeds h.
-inline V ErfcTail(V z2_hi, V z2_lo, V z_poly) {
-  V e = Exp(_mm256_sub_ps(_mm256_setzero_ps(), z2_hi));
-  e = _mm256_fnmadd_ps(e, z2_lo, e);
-  return _mm256_mul_ps(e, Horner(_mm256_sub_ps(z_poly, Splat(kErfcCenter)), kErfcPoly));
+inline V Table(const float (&t)[8]) { return _mm256_loadu_ps(t); }
+
+// The interval polynomial P_k(z - c_k + z_lo) and offset s_k of the erf table (vector_kernels.h)
+// for z in [0, 4) or NaN (which lands in interval 0 and stays NaN): erf = s + P, erfc = 1 - s - P.
+inline V ErfTable(V z, V z_lo, V* offset) {
+  const __m256i k = _mm256_cvttps_epi32(_mm256_add_ps(z, z));
+  const V t = _mm256_add_ps(_mm256_sub_ps(z, _mm256_permutevar8x32_ps(Table(kErfTableCenter), k)), z_lo);
+  V acc = _mm256_permutevar8x32_ps(Table(kErfTablePoly[8]), k);
+  for (int j = 7; j >= 0; --j) acc = _mm256_fmadd_ps(acc, t, _mm256_permutevar8x32_ps(Table(kErfTablePoly[j]), k));
+  *offset = _mm256_permutevar8x32_ps(Table(kErfTableOffset), k);
+  return acc;
 }
 
 inline V Erf(V x) {
-  const V ax = Abs(x);
-  const V small = _mm256_fmadd_ps(x, Horner(_mm256_mul_ps(x, x), kErfPolyMinusX), x);
-  const V z = _mm256_min_ps(Splat(kErfSaturation), ax);
-  const V z2 = _mm256_mul_ps(z, z);
-  const V large = WithSignOf(_mm256_sub_ps(Splat(1.0f), ErfcTail(z2, _mm256_fmsub_ps(z, z, z2), z)), x);
-  return Select(Less(ax, Splat(kErfPolyLimit)), small, large);
+  // min(limit, |x|) keeps NaN; past 4 the last interval gives 1 - 1.5e-8, which rounds to 1.
+  const V z = _mm256_min_ps(Splat(kErfTableLimit), Abs(x));
+  V offset;
+  const V p = ErfTable(z, _mm256_setzero_ps(), &offset);
+  return WithSignOf(_mm256_add_ps(offset, p), x);
 }
 
 inline V Gelu(V x) {
-  const V half = Splat(0.5f);
+  // u = x / sqrt 2 as hi + lo; z = |u| with the correction carrying u's sign flip.
   const V u = _mm256_mul_ps(x, Splat(kSqrtHalf));
-  const V au = Abs(u);
-  const V phi_small = _mm256_fmadd_ps(_mm256_mul_ps(u, Horner(_mm256_mul_ps(u, u), kErfPoly)), half, half);
-  // z^2 = x^2 / 2 exactly from x (u's rounding would cost 2^-23 z^2 relative in exp(-z^2)). Past
-  // |x| = 14.85 exp(-z^2) is 0; the clamp keeps -inf from giving inf * 0 in ErfcTail.
-  const V ax = _mm256_min_ps(Splat(14.85f), Abs(x));
-  const V ax2 = _mm256_mul_ps(ax, ax);
-  const V erfc = ErfcTail(_mm256_mul_ps(ax2, half), _mm256_mul_ps(_mm256_fmsub_ps(ax, ax, ax2), half),
-                         _mm256_min_ps(Splat(kErfSaturation), au));
-  const V half_erfc = _mm256_mul_ps(half, erfc);
+  const V u_lo = _mm256_fmadd_ps(x, Splat(kSqrtHalfLo), _mm256_fmsub_ps(x, Splat(kSqrtHalf), u));
+  const V sign = _mm256_and_ps(u, Splat(-0.0f));
+  const V au = _mm256_xor_ps(u, sign);
+  V offset;
+  const V p = ErfTable(_mm256_min_ps(Splat(kErfTableLimit), au), _mm256_xor_ps(u_lo, sign), &offset);
+  // erfc(|u|), 0 past |u| = 4 (and for NaN, which x * phi turns back into NaN).
+  const V erfc = _mm256_and_ps(_mm256_sub_ps(_mm256_sub_ps(Splat(1.0f), offset), p), Less(au, Splat(kErfSaturation)));
+  const V half_erfc = _mm256_mul_ps(Splat(0.5f), erfc);
   const V non_negative = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GE_OQ);
-  const V phi_large = Select(non_negative, _mm256_sub_ps(Splat(1.0f), half_erfc), half_erfc);
-  const V phi = Select(Less(au, Splat(kErfPolyLimit)), phi_small, phi_large);
-  // phi is 0 only far out on the negative side: the result is -0 there, also for x = -inf.
-  const V zero = _mm256_cmp_ps(phi, _mm256_setzero_ps(), _CMP_EQ_OQ);
-  return Select(zero, Splat(-0.0f), _mm256_mul_ps(x, phi));
+  const V phi = Select(non_negative, _mm256_sub_ps(Splat(1.0f), half_erfc), half_erfc);
+  // Far out on the negative side phi is 0 and the result -0; gelu(-inf) is -inf * 0 = NaN, as
+  // the formula gives.
+  return _mm256_mul_ps(x, phi);
 }
 
 template <typename F>
@@ -135,10 +139,22 @@ inline void MapUnary(const float* x, float* y, int64_t n, F f) {
   }
 }
 
-// Memory-bound maps: two vectors an iteration.
+// Lanes to process before y reaches a 32-byte boundary (0 when it is there): memory-bound maps
+// peel them so the main loop's loads and stores do not split cache lines (half the L2 bandwidth
+// otherwise; thread slices start anywhere).
+inline int64_t LanesToAlignment(const float* y, int64_t n) {
+  const int64_t lanes = static_cast<int64_t>((32 - (reinterpret_cast<uintptr_t>(y) & 31)) & 31) / 4;
+  return lanes < n ? lanes : n;
+}
+
+// Memory-bound maps: an aligning masked head, then two vectors an iteration.
 template <typename F>
 inline void MapCheap(const float* x, float* y, int64_t n, F f) {
-  int64_t i = 0;
+  int64_t i = LanesToAlignment(y, n);
+  if (i > 0) {
+    const __m256i m = TailMask(i);
+    StoreTail(y, m, f(LoadTail(x, m)));
+  }
   for (; i + 2 * kLanes <= n; i += 2 * kLanes) {
     const V r0 = f(_mm256_loadu_ps(x + i));
     const V r1 = f(_mm256_loadu_ps(x + i + kLanes));
@@ -150,7 +166,11 @@ inline void MapCheap(const float* x, float* y, int64_t n, F f) {
 
 template <typename F>
 inline void MapBinary(const float* a, const float* b, float* y, int64_t n, F f) {
-  int64_t i = 0;
+  int64_t i = LanesToAlignment(y, n);
+  if (i > 0) {
+    const __m256i m = TailMask(i);
+    StoreTail(y, m, f(LoadTail(a, m), LoadTail(b, m)));
+  }
   for (; i + 2 * kLanes <= n; i += 2 * kLanes) {
     const V r0 = f(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
     const V r1 = f(_mm256_loadu_ps(a + i + kLanes), _mm256_loadu_ps(b + i + kLanes));
@@ -164,11 +184,21 @@ inline void MapBinary(const float* a, const float* b, float* y, int64_t n, F f) 
   }
 }
 
-void ExpAvx2(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Exp(v); }); }
-void TanhAvx2(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Tanh(v); }); }
-void SigmoidAvx2(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Sigmoid(v); }); }
-void ErfAvx2(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Erf(v); }); }
-void GeluAvx2(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Gelu(v); }); }
+void ExpAvx2(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Exp(v); });
+}
+void TanhAvx2(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Tanh(v); });
+}
+void SigmoidAvx2(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Sigmoid(v); });
+}
+void ErfAvx2(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Erf(v); });
+}
+void GeluAvx2(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Gelu(v); });
+}
 
 void ReluAvx2(const float* x, float* y, int64_t n) {
   const V zero = _mm256_setzero_ps();
@@ -313,16 +343,34 @@ void LayerNormRowAvx2(const float* x, const float* scale, const float* bias, flo
   *inv_std_out = inv_std;
 }
 
-const VectorKernels kAvx2Kernels = {
-    "avx2",          ExpAvx2,          TanhAvx2,          SigmoidAvx2,   ErfAvx2,
-    GeluAvx2,        ReluAvx2,         ClipAvx2,          AddAvx2,       SubAvx2,
-    MulAvx2,         DivAvx2,          AddScalarAvx2,     MulScalarAvx2, ReduceSumAvx2,
-    ReduceMaxAvx2,   SoftmaxRowAvx2,   LogSoftmaxRowAvx2, LayerNormRowAvx2,
-};
-
 }  // namespace
 
-const VectorKernels& Avx2VectorKernels() { return kAvx2Kernels; }
+const VectorKernels& Avx2VectorKernels() {
+  static const VectorKernels kernels = [] {
+    VectorKernels k{};
+    k.name = "avx2";
+    k.exp = ExpAvx2;
+    k.tanh = TanhAvx2;
+    k.sigmoid = SigmoidAvx2;
+    k.erf = ErfAvx2;
+    k.gelu = GeluAvx2;
+    k.relu = ReluAvx2;
+    k.clip = ClipAvx2;
+    k.add = AddAvx2;
+    k.sub = SubAvx2;
+    k.mul = MulAvx2;
+    k.div = DivAvx2;
+    k.add_scalar = AddScalarAvx2;
+    k.mul_scalar = MulScalarAvx2;
+    k.reduce_sum = ReduceSumAvx2;
+    k.reduce_max = ReduceMaxAvx2;
+    k.softmax_row = SoftmaxRowAvx2;
+    k.log_softmax_row = LogSoftmaxRowAvx2;
+    k.layer_norm_row = LayerNormRowAvx2;
+    return k;
+  }();
+  return kernels;
+}
 
 }  // namespace vector_kernels
 }  // namespace ortlite

@@ -35,13 +35,15 @@ inline V Horner(V u, const float (&c)[N]) {
 }
 
 inline V Exp(V x) {
+  const __mmask16 keep = _mm512_cmp_ps_mask(x, Splat(kExpFlushArg), _CMP_NLT_UQ);  // NaN kept
   // max(lo, x) and min(hi, x) return x when it is NaN, so NaN flows through to the result.
   x = _mm512_min_ps(Splat(kExpMaxArg), _mm512_max_ps(Splat(kExpMinArg), x));
   const V fn = _mm512_roundscale_ps(_mm512_mul_ps(x, Splat(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   V r = _mm512_fnmadd_ps(fn, Splat(kLn2Hi), x);
   r = _mm512_fnmadd_ps(fn, Splat(kLn2Lo), r);
   const V p = _mm512_add_ps(_mm512_fmadd_ps(Horner(r, kExpPoly), _mm512_mul_ps(r, r), r), Splat(1.0f));
-  return _mm512_scalef_ps(p, fn);
+  // p * 2^n, overflowing to inf; flushed lanes are zeroed without computing a tiny product.
+  return _mm512_maskz_scalef_ps(keep, p, fn);
 }
 
 inline V Tanh(V x) {
@@ -62,41 +64,44 @@ inline V Sigmoid(V x) {
   return _mm512_div_ps(one, _mm512_add_ps(one, Exp(_mm512_sub_ps(_mm512_setzero_ps(), x))));
 }
 
-// erfc(z) = exp(-z^2) h(z), given z^2 exactly as z2_hi + z2_lo (rounding z^2 would cost a relative
-// error of up to z^2 * 2^-24 in exp(-z^2)); z_poly = min(z, kErfSaturation) feeds h.
-inline V ErfcTail(V z2_hi, V z2_lo, V z_poly) {
-  V e = Exp(_mm512_sub_ps(_mm512_setzero_ps(), z2_hi));
-  e = _mm512_fnmadd_ps(e, z2_lo, e);
-  return _mm512_mul_ps(e, Horner(_mm512_sub_ps(z_poly, Splat(kErfcCenter)), kErfcPoly));
+// An 8-entry table in the low half of a register, for _mm512_permutexvar_ps with indices 0..7.
+inline V Table(const float (&t)[8]) { return _mm512_castps256_ps512(_mm256_loadu_ps(t)); }
+
+// The interval polynomial P_k(z - c_k + z_lo) and offset s_k of the erf table (vector_kernels.h)
+// for z in [0, 4) or NaN (which lands in interval 0 and stays NaN): erf = s + P, erfc = 1 - s - P.
+inline V ErfTable(V z, V z_lo, V* offset) {
+  const __m512i k = _mm512_cvttps_epi32(_mm512_add_ps(z, z));
+  const V t = _mm512_add_ps(_mm512_sub_ps(z, _mm512_permutexvar_ps(k, Table(kErfTableCenter))), z_lo);
+  V acc = _mm512_permutexvar_ps(k, Table(kErfTablePoly[8]));
+  for (int j = 7; j >= 0; --j) acc = _mm512_fmadd_ps(acc, t, _mm512_permutexvar_ps(k, Table(kErfTablePoly[j])));
+  *offset = _mm512_permutexvar_ps(k, Table(kErfTableOffset));
+  return acc;
 }
 
 inline V Erf(V x) {
-  const V ax = Abs(x);
-  const V small = _mm512_fmadd_ps(x, Horner(_mm512_mul_ps(x, x), kErfPolyMinusX), x);
-  const V z = _mm512_min_ps(Splat(kErfSaturation), ax);
-  const V z2 = _mm512_mul_ps(z, z);
-  const V large = WithSignOf(_mm512_sub_ps(Splat(1.0f), ErfcTail(z2, _mm512_fmsub_ps(z, z, z2), z)), x);
-  return _mm512_mask_blend_ps(Less(ax, Splat(kErfPolyLimit)), large, small);
+  // min(limit, |x|) keeps NaN; past 4 the last interval gives 1 - 1.5e-8, which rounds to 1.
+  const V z = _mm512_min_ps(Splat(kErfTableLimit), Abs(x));
+  V offset;
+  const V p = ErfTable(z, _mm512_setzero_ps(), &offset);
+  return WithSignOf(_mm512_add_ps(offset, p), x);
 }
 
 inline V Gelu(V x) {
-  const V half = Splat(0.5f);
+  // u = x / sqrt 2 as hi + lo; z = |u| with the correction carrying u's sign flip.
   const V u = _mm512_mul_ps(x, Splat(kSqrtHalf));
-  const V au = Abs(u);
-  const V phi_small = _mm512_fmadd_ps(_mm512_mul_ps(u, Horner(_mm512_mul_ps(u, u), kErfPoly)), half, half);
-  // z^2 = x^2 / 2 exactly from x (u's rounding would cost 2^-23 z^2 relative in exp(-z^2)). Past
-  // |x| = 14.85 exp(-z^2) is 0; the clamp keeps -inf from giving inf * 0 in ErfcTail.
-  const V ax = _mm512_min_ps(Splat(14.85f), Abs(x));
-  const V ax2 = _mm512_mul_ps(ax, ax);
-  const V erfc = ErfcTail(_mm512_mul_ps(ax2, half), _mm512_mul_ps(_mm512_fmsub_ps(ax, ax, ax2), half),
-                         _mm512_min_ps(Splat(kErfSaturation), au));
-  const V half_erfc = _mm512_mul_ps(half, erfc);
+  const V u_lo = _mm512_fmadd_ps(x, Splat(kSqrtHalfLo), _mm512_fmsub_ps(x, Splat(kSqrtHalf), u));
+  const V sign = _mm512_and_ps(u, Splat(-0.0f));
+  const V au = _mm512_xor_ps(u, sign);
+  V offset;
+  const V p = ErfTable(_mm512_min_ps(Splat(kErfTableLimit), au), _mm512_xor_ps(u_lo, sign), &offset);
+  // erfc(|u|), 0 past |u| = 4 (and for NaN, which x * phi turns back into NaN).
+  const __mmask16 in_table = Less(au, Splat(kErfSaturation));
+  const V half_erfc = _mm512_maskz_mul_ps(in_table, Splat(0.5f), _mm512_sub_ps(_mm512_sub_ps(Splat(1.0f), offset), p));
   const __mmask16 non_negative = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GE_OQ);
-  const V phi_large = _mm512_mask_blend_ps(non_negative, half_erfc, _mm512_sub_ps(Splat(1.0f), half_erfc));
-  const V phi = _mm512_mask_blend_ps(Less(au, Splat(kErfPolyLimit)), phi_large, phi_small);
-  // phi is 0 only far out on the negative side: the result is -0 there, also for x = -inf.
-  const __mmask16 zero = _mm512_cmp_ps_mask(phi, _mm512_setzero_ps(), _CMP_EQ_OQ);
-  return _mm512_mask_blend_ps(zero, _mm512_mul_ps(x, phi), Splat(-0.0f));
+  const V phi = _mm512_mask_sub_ps(half_erfc, non_negative, Splat(1.0f), half_erfc);
+  // Far out on the negative side phi is 0 and the result -0; gelu(-inf) is -inf * 0 = NaN, as
+  // the formula gives.
+  return _mm512_mul_ps(x, phi);
 }
 
 template <typename F>
@@ -109,10 +114,22 @@ inline void MapUnary(const float* x, float* y, int64_t n, F f) {
   }
 }
 
-// Memory-bound maps: two vectors an iteration.
+// Lanes to process before y reaches a 64-byte boundary (0 when it is there): memory-bound maps
+// peel them so the main loop's loads and stores do not split cache lines (half the L2 bandwidth
+// otherwise; thread slices start anywhere).
+inline int64_t LanesToAlignment(const float* y, int64_t n) {
+  const int64_t lanes = static_cast<int64_t>((64 - (reinterpret_cast<uintptr_t>(y) & 63)) & 63) / 4;
+  return lanes < n ? lanes : n;
+}
+
+// Memory-bound maps: an aligning masked head, then two vectors an iteration.
 template <typename F>
 inline void MapBinary(const float* a, const float* b, float* y, int64_t n, F f) {
-  int64_t i = 0;
+  int64_t i = LanesToAlignment(y, n);
+  if (i > 0) {
+    const __mmask16 m = TailMask(i);
+    _mm512_mask_storeu_ps(y, m, f(_mm512_maskz_loadu_ps(m, a), _mm512_maskz_loadu_ps(m, b)));
+  }
   for (; i + 2 * kLanes <= n; i += 2 * kLanes) {
     const V r0 = f(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i));
     const V r1 = f(_mm512_loadu_ps(a + i + kLanes), _mm512_loadu_ps(b + i + kLanes));
@@ -127,7 +144,11 @@ inline void MapBinary(const float* a, const float* b, float* y, int64_t n, F f) 
 
 template <typename F>
 inline void MapCheap(const float* x, float* y, int64_t n, F f) {
-  int64_t i = 0;
+  int64_t i = LanesToAlignment(y, n);
+  if (i > 0) {
+    const __mmask16 m = TailMask(i);
+    _mm512_mask_storeu_ps(y, m, f(_mm512_maskz_loadu_ps(m, x)));
+  }
   for (; i + 2 * kLanes <= n; i += 2 * kLanes) {
     const V r0 = f(_mm512_loadu_ps(x + i));
     const V r1 = f(_mm512_loadu_ps(x + i + kLanes));
@@ -140,11 +161,21 @@ inline void MapCheap(const float* x, float* y, int64_t n, F f) {
   }
 }
 
-void ExpAvx512(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Exp(v); }); }
-void TanhAvx512(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Tanh(v); }); }
-void SigmoidAvx512(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Sigmoid(v); }); }
-void ErfAvx512(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Erf(v); }); }
-void GeluAvx512(const float* x, float* y, int64_t n) { MapUnary(x, y, n, [](V v) { return Gelu(v); }); }
+void ExpAvx512(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Exp(v); });
+}
+void TanhAvx512(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Tanh(v); });
+}
+void SigmoidAvx512(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Sigmoid(v); });
+}
+void ErfAvx512(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Erf(v); });
+}
+void GeluAvx512(const float* x, float* y, int64_t n) {
+  MapUnary(x, y, n, [](V v) { return Gelu(v); });
+}
 
 void ReluAvx512(const float* x, float* y, int64_t n) {
   const V zero = _mm512_setzero_ps();
@@ -158,10 +189,18 @@ void ClipAvx512(const float* x, float* y, int64_t n, float lo, float hi) {
   MapCheap(x, y, n, [vlo, vhi](V v) { return _mm512_min_ps(vhi, _mm512_max_ps(vlo, v)); });
 }
 
-void AddAvx512(const float* a, const float* b, float* y, int64_t n) { MapBinary(a, b, y, n, [](V u, V v) { return _mm512_add_ps(u, v); }); }
-void SubAvx512(const float* a, const float* b, float* y, int64_t n) { MapBinary(a, b, y, n, [](V u, V v) { return _mm512_sub_ps(u, v); }); }
-void MulAvx512(const float* a, const float* b, float* y, int64_t n) { MapBinary(a, b, y, n, [](V u, V v) { return _mm512_mul_ps(u, v); }); }
-void DivAvx512(const float* a, const float* b, float* y, int64_t n) { MapBinary(a, b, y, n, [](V u, V v) { return _mm512_div_ps(u, v); }); }
+void AddAvx512(const float* a, const float* b, float* y, int64_t n) {
+  MapBinary(a, b, y, n, [](V u, V v) { return _mm512_add_ps(u, v); });
+}
+void SubAvx512(const float* a, const float* b, float* y, int64_t n) {
+  MapBinary(a, b, y, n, [](V u, V v) { return _mm512_sub_ps(u, v); });
+}
+void MulAvx512(const float* a, const float* b, float* y, int64_t n) {
+  MapBinary(a, b, y, n, [](V u, V v) { return _mm512_mul_ps(u, v); });
+}
+void DivAvx512(const float* a, const float* b, float* y, int64_t n) {
+  MapBinary(a, b, y, n, [](V u, V v) { return _mm512_div_ps(u, v); });
+}
 
 void AddScalarAvx512(const float* a, float b, float* y, int64_t n) {
   const V vb = Splat(b);
@@ -271,16 +310,34 @@ void LayerNormRowAvx512(const float* x, const float* scale, const float* bias, f
   *inv_std_out = inv_std;
 }
 
-const VectorKernels kAvx512Kernels = {
-    "avx512",         ExpAvx512,           TanhAvx512,        SigmoidAvx512,   ErfAvx512,
-    GeluAvx512,       ReluAvx512,          ClipAvx512,        AddAvx512,       SubAvx512,
-    MulAvx512,        DivAvx512,           AddScalarAvx512,   MulScalarAvx512, ReduceSumAvx512,
-    ReduceMaxAvx512,  SoftmaxRowAvx512,    LogSoftmaxRowAvx512, LayerNormRowAvx512,
-};
-
 }  // namespace
 
-const VectorKernels& Avx512VectorKernels() { return kAvx512Kernels; }
+const VectorKernels& Avx512VectorKernels() {
+  static const VectorKernels kernels = [] {
+    VectorKernels k{};
+    k.name = "avx512";
+    k.exp = ExpAvx512;
+    k.tanh = TanhAvx512;
+    k.sigmoid = SigmoidAvx512;
+    k.erf = ErfAvx512;
+    k.gelu = GeluAvx512;
+    k.relu = ReluAvx512;
+    k.clip = ClipAvx512;
+    k.add = AddAvx512;
+    k.sub = SubAvx512;
+    k.mul = MulAvx512;
+    k.div = DivAvx512;
+    k.add_scalar = AddScalarAvx512;
+    k.mul_scalar = MulScalarAvx512;
+    k.reduce_sum = ReduceSumAvx512;
+    k.reduce_max = ReduceMaxAvx512;
+    k.softmax_row = SoftmaxRowAvx512;
+    k.log_softmax_row = LogSoftmaxRowAvx512;
+    k.layer_norm_row = LayerNormRowAvx512;
+    return k;
+  }();
+  return kernels;
+}
 
 }  // namespace vector_kernels
 }  // namespace ortlite

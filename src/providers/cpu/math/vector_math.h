@@ -1,53 +1,21 @@
-// Vectorised float transcendental functions for the elementwise kernels, built on Eigen's packet
-// math (several times faster than calling libm per element). Each takes n contiguous inputs and
-// writes n outputs; in-place (x == y) is allowed.
+// Vectorised float transcendental functions for the elementwise kernels: thin wrappers over the
+// dispatched vector kernels (vector_kernels.h documents each one's method and maximum error).
+// Each takes n contiguous inputs and writes n outputs; in-place (x == y) is allowed.
 #pragma once
 #include <cstdint>
 
-#include <Eigen/Core>
-#include <unsupported/Eigen/SpecialFunctions>
+#include "providers/cpu/math/vector_kernels.h"
 
 namespace ortlite {
 namespace vector_math {
 
-using ConstFloats = Eigen::Map<const Eigen::Array<float, Eigen::Dynamic, 1>>;
-using Floats = Eigen::Map<Eigen::Array<float, Eigen::Dynamic, 1>>;
-
-// Below this exp's result is subnormal; Eigen clamps there instead of reaching 0 (exp(-inf) must be 0).
-constexpr float kExpUnderflow = -87.33654f;
-
-inline void Exp(const float* x, float* y, int64_t n) {
-  ConstFloats xs(x, n);
-  Floats ys(y, n);
-  ys = (xs < kExpUnderflow).select(0.0f, xs.exp());
-}
-
-inline void Tanh(const float* x, float* y, int64_t n) {
-  ConstFloats xs(x, n);
-  Floats ys(y, n);
-  ys = xs.tanh();
-}
-
-// 1 / (1 + exp(-x)): exp overflowing to inf for very negative x gives the right limit 0, and the
-// relative accuracy holds for small results (no 1 - something cancellation).
-inline void Sigmoid(const float* x, float* y, int64_t n) {
-  ConstFloats xs(x, n);
-  Floats ys(y, n);
-  ys = (1.0f + (-xs).exp()).inverse();
-}
-
-inline void Erf(const float* x, float* y, int64_t n) {
-  ConstFloats xs(x, n);
-  Floats ys(y, n);
-  ys = xs.erf();
-}
-
+inline void Exp(const float* x, float* y, int64_t n) { vector_kernels::ActiveVectorKernels().exp(x, y, n); }
+inline void Tanh(const float* x, float* y, int64_t n) { vector_kernels::ActiveVectorKernels().tanh(x, y, n); }
+inline void Sigmoid(const float* x, float* y, int64_t n) { vector_kernels::ActiveVectorKernels().sigmoid(x, y, n); }
+inline void Erf(const float* x, float* y, int64_t n) { vector_kernels::ActiveVectorKernels().erf(x, y, n); }
 // x * Phi(x) = 0.5 x (1 + erf(x / sqrt(2))).
-inline void Gelu(const float* x, float* y, int64_t n) {
-  ConstFloats xs(x, n);
-  Floats ys(y, n);
-  ys = 0.5f * xs * (1.0f + (xs * 0.70710678118654752f).erf());
-}
+inline void Gelu(const float* x, float* y, int64_t n) { vector_kernels::ActiveVectorKernels().gelu(x, y, n); }
+inline void Relu(const float* x, float* y, int64_t n) { vector_kernels::ActiveVectorKernels().relu(x, y, n); }
 
 }  // namespace vector_math
 }  // namespace ortlite

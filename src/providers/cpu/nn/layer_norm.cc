@@ -1,12 +1,13 @@
 // LayerNormalization (opset 17): normalises over dims [axis, rank) and applies Scale and B, which
 // broadcast against those dims. Optional outputs Mean and InvStdDev have X's shape with the
 // normalised dims set to 1. Statistics are computed in float (stash_type 1) or, for double
-// inputs, in double.
+// inputs, in double. Float rows use the vector kernels (two-pass mean and variance in float).
 #include <cmath>
 #include <vector>
 
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/common/broadcast.h"
+#include "providers/cpu/math/vector_kernels.h"
 #include "providers/cpu/nn/nn_common.h"
 
 namespace ortlite {
@@ -67,6 +68,25 @@ class LayerNormalization final : public OpKernel {
         if (mean_out) WriteStat(mean_out, r, std::nan(""));
         if (inv_std_out) WriteStat(inv_std_out, r, std::nan(""));
       }
+      return;
+    }
+
+    if (X.GetElementType() == DataType::kFloat) {
+      // Mean, variance and the affine map with the vector kernels, one row at a time.
+      const float* x = X.Data<float>();
+      float* y = Y->MutableData<float>();
+      const std::vector<float> sf(s.begin(), s.end()), bf(b.begin(), b.end());
+      const vector_kernels::LayerNormRowFn row_fn = vector_kernels::ActiveVectorKernels().layer_norm_row;
+      const float epsilon = epsilon_;
+      ThreadPool::TryParallelFor(ctx.GetThreadPool(), rows, 3.0 * cols, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) {
+          float mean, inv_std;
+          row_fn(x + r * cols, sf.data(), bf.empty() ? nullptr : bf.data(), y + r * cols, cols, epsilon, &mean,
+                 &inv_std);
+          if (mean_out) WriteStat(mean_out, r, mean);
+          if (inv_std_out) WriteStat(inv_std_out, r, inv_std);
+        }
+      });
       return;
     }
 

@@ -8,11 +8,17 @@
 #include <vector>
 
 #include "core/framework/kernel_registry.h"
+#include "providers/cpu/common/cpu_features.h"
 #include "providers/cpu/nn/nn_common.h"
 #include "providers/cpu/nn/spatial_attributes.h"
 
 namespace ortlite {
 namespace nn {
+
+// pool_avx512.cc
+bool PoolPlaneAvx512Handles(const Geometry3D& g);
+void PoolPlaneAvx512(bool average, const float* x, float* y, const Geometry3D& g, const float* divisor);
+
 namespace {
 
 enum class PoolKind { kMax, kAverage, kLp };
@@ -217,6 +223,37 @@ void AverageOrLpPool(PoolKind kind, const T* x, T* y, bool count_include_pad, fl
   }
 }
 
+// MaxPool / AveragePool on float planes by the AVX-512 path, when the host and the geometry allow;
+// returns false otherwise (nothing written).
+bool FastFloatPool(PoolKind kind, const float* x, float* y, bool count_include_pad, int64_t planes,
+                   const Geometry3D& g, ThreadPool* pool) {
+  static const bool avx512 = ActiveIsa() == IsaLevel::kAvx512;
+  if (!avx512 || kind == PoolKind::kLp || !PoolPlaneAvx512Handles(g)) return false;
+  const bool average = kind == PoolKind::kAverage;
+  std::vector<float> divisor;
+  if (average) {
+    // The window's element count per output position (rows x columns), as AverageOrLpPool.
+    divisor.resize(static_cast<size_t>(g.OutSize()));
+    for (int64_t oh = 0; oh < g.out[1]; ++oh) {
+      const AxisWindow wh = WindowAt(g, 1, oh);
+      const float rows = static_cast<float>(count_include_pad ? PaddedCount(g, 1, wh.start) : wh.ke - wh.kb);
+      for (int64_t ow = 0; ow < g.out[2]; ++ow) {
+        const AxisWindow ww = WindowAt(g, 2, ow);
+        const float cols = static_cast<float>(count_include_pad ? PaddedCount(g, 2, ww.start) : ww.ke - ww.kb);
+        divisor[oh * g.out[2] + ow] = rows * cols;
+      }
+    }
+  }
+  const int64_t in_size = g.InSize(), out_size = g.OutSize();
+  ThreadPool::TryParallelFor(pool, planes, static_cast<double>(out_size * g.KernelSize()) / 4,
+                             [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      PoolPlaneAvx512(average, x + p * in_size, y + p * out_size, g, divisor.data());
+    }
+  });
+  return true;
+}
+
 class Pool final : public OpKernel {
  public:
   explicit Pool(const OpKernelInfo& info) : OpKernel(info), attrs_(info) {
@@ -254,6 +291,10 @@ class Pool final : public OpKernel {
         using T = typename decltype(tag)::type;
         if (indices) {
           MaxPoolWithIndices<T>(X.Data<T>(), Y->MutableData<T>(), indices, column_major_, planes, g, pool);
+        } else if constexpr (std::is_same_v<T, float>) {
+          if (!FastFloatPool(kind_, X.Data<float>(), Y->MutableData<float>(), false, planes, g, pool)) {
+            MaxPoolPlain<float>(X.Data<float>(), Y->MutableData<float>(), planes, g, pool);
+          }
         } else {
           MaxPoolPlain<T>(X.Data<T>(), Y->MutableData<T>(), planes, g, pool);
         }
@@ -262,6 +303,9 @@ class Pool final : public OpKernel {
     }
     VisitType<FloatTypes>(X.GetElementType(), [&](auto tag) {
       using T = typename decltype(tag)::type;
+      if constexpr (std::is_same_v<T, float>) {
+        if (FastFloatPool(kind_, X.Data<float>(), Y->MutableData<float>(), count_include_pad_, planes, g, pool)) return;
+      }
       AverageOrLpPool<T>(kind_, X.Data<T>(), Y->MutableData<T>(), count_include_pad_, p_, planes, g, pool);
     }, kind_ == PoolKind::kAverage ? "AveragePool" : "LpPool");
   }
@@ -289,8 +333,15 @@ void GlobalPool(PoolKind kind, float p, const T* x, T* y, int64_t planes, int64_
         for (int64_t i = 1; i < plane_size; ++i) best = std::max(best, static_cast<C>(ToCompute(xp[i])));
         result = best;
       } else if (kind == PoolKind::kAverage) {
+        // Independent partial sums so the loop vectorises without reassociation flags.
+        constexpr int kLanes = 16;
+        C part[kLanes] = {};
+        int64_t i = 0;
+        for (; i + kLanes <= plane_size; i += kLanes)
+          for (int j = 0; j < kLanes; ++j) part[j] += static_cast<C>(ToCompute(xp[i + j]));
         C sum = C(0);
-        for (int64_t i = 0; i < plane_size; ++i) sum += static_cast<C>(ToCompute(xp[i]));
+        for (; i < plane_size; ++i) sum += static_cast<C>(ToCompute(xp[i]));
+        for (int j = 0; j < kLanes; ++j) sum += part[j];
         result = plane_size > 0 ? sum / static_cast<C>(plane_size) : std::numeric_limits<C>::quiet_NaN();
       } else {
         C sum = C(0);

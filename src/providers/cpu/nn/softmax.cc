@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/framework/kernel_registry.h"
+#include "providers/cpu/math/vector_kernels.h"
 #include "providers/cpu/nn/nn_common.h"
 
 namespace ortlite {
@@ -46,13 +47,36 @@ void NormalizeLanes(SoftmaxKind kind, const T* x, T* y, int64_t len, int64_t str
     }
     return;
   }
-  for (int64_t i = 0; i < len; ++i) {
-    C* vi = v + i * lanes;
-    for (int64_t l = 0; l < lanes; ++l) {
-      vi[l] -= max[l];
-      const C e = std::exp(vi[l]);
-      sum[l] += e;
-      if (kind == SoftmaxKind::kSoftmax) vi[l] = e;
+  if constexpr (std::is_same_v<C, float>) {
+    // Shift every column, exponentiate the whole block at once with the vector kernel (into v for
+    // Softmax, into a second block for LogSoftmax, which keeps the shifted values), then sum.
+    for (int64_t i = 0; i < len; ++i) {
+      C* vi = v + i * lanes;
+      for (int64_t l = 0; l < lanes; ++l) vi[l] -= max[l];
+    }
+    const int64_t block = len * lanes;
+    float* e = v;
+    if (kind == SoftmaxKind::kLogSoftmax) {
+      scratch.resize(static_cast<size_t>((3 + 2 * len) * lanes));
+      max = scratch.data();
+      sum = max + lanes;
+      v = sum + 2 * lanes;
+      e = v + block;
+    }
+    vector_kernels::ActiveVectorKernels().exp(v, e, block);
+    for (int64_t i = 0; i < len; ++i) {
+      const float* ei = e + i * lanes;
+      for (int64_t l = 0; l < lanes; ++l) sum[l] += ei[l];
+    }
+  } else {
+    for (int64_t i = 0; i < len; ++i) {
+      C* vi = v + i * lanes;
+      for (int64_t l = 0; l < lanes; ++l) {
+        vi[l] -= max[l];
+        const C e = std::exp(vi[l]);
+        sum[l] += e;
+        if (kind == SoftmaxKind::kSoftmax) vi[l] = e;
+      }
     }
   }
   for (int64_t l = 0; l < lanes; ++l) {
@@ -73,6 +97,12 @@ void NormalizeLanes(SoftmaxKind kind, const T* x, T* y, int64_t len, int64_t str
 template <typename T>
 void NormalizeRow(SoftmaxKind kind, const T* x, T* y, int64_t len, std::vector<ComputeType<T>>& scratch) {
   using C = ComputeType<T>;
+  if constexpr (std::is_same_v<T, float>) {
+    // Max-subtract, exp, sum and scale with the vector kernels, in place in y.
+    const vector_kernels::VectorKernels& k = vector_kernels::ActiveVectorKernels();
+    if (kind == SoftmaxKind::kSoftmax) return k.softmax_row(x, y, len);
+    if (kind == SoftmaxKind::kLogSoftmax) return k.log_softmax_row(x, y, len);
+  }
   scratch.resize(static_cast<size_t>(len));
   C* v = scratch.data();
   C max = -std::numeric_limits<C>::infinity();
