@@ -299,6 +299,20 @@ TEST(NnConvTest, ResNetLikeShapes) {
   CheckConv({{1, 16, 28, 28}, 32, {1, 1}, 1, {2, 2}, {}, {}, false}, 205);
 }
 
+TEST(NnConvTest, SmallImagesPositionMajor) {
+  // Small outputs with many channels take the position-major layout on AVX-512 hosts: 7-row
+  // position tiles (13 x 13 wraps output rows inside a tile), strides 1 and 2, pointwise and 3x3,
+  // weights constant (packed for that layout at session start) or fed.
+  CheckConv({{1, 64, 14, 14}, 96, {1, 1}, 1, {}, {}, {}, true}, 401);
+  CheckConv({{1, 48, 14, 14}, 64, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, true}, 402, 11, false);
+  CheckConv({{1, 40, 7, 7}, 96, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, false}, 403);
+  CheckConv({{1, 64, 13, 13}, 100, {1, 1}, 1, {}, {}, {}, true}, 404);
+  CheckConv({{1, 32, 13, 13}, 64, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, true}, 405);
+  CheckConv({{1, 32, 14, 14}, 64, {3, 3}, 1, {2, 2}, {}, {1, 1, 1, 1}, true}, 406);
+  CheckConv({{1, 64, 14, 14}, 64, {1, 1}, 1, {2, 2}, {}, {}, true}, 407, 11, false);
+  CheckConv({{2, 64, 7, 7}, 64, {3, 3}, 2, {}, {}, {1, 1, 1, 1}, true}, 408);
+}
+
 TEST(NnConvTest, DepthwiseFastPathGeometries) {
   // Widths crossing the 16-lane vectors, strides 1 and 2, kernels 3 and 5, padded and not.
   unsigned seed = 300;
@@ -401,8 +415,9 @@ TEST(NnConvTest, FusedConvActivations) {
   const ConvSpec general{{1, 5, 9, 11}, 14, {3, 3}, 1, {1, 1}, {}, {1, 1, 1, 1}, true};
   const ConvSpec pointwise{{2, 7, 6, 6}, 13, {1, 1}, 1, {}, {}, {}, false};
   const ConvSpec depthwise{{1, 6, 10, 21}, 6, {3, 3}, 6, {2, 2}, {}, {1, 1, 1, 1}, true};
+  const ConvSpec small_image{{1, 48, 7, 7}, 64, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, true};
   unsigned seed = 500;
-  for (const ConvSpec* c : {&general, &pointwise, &depthwise}) {
+  for (const ConvSpec* c : {&general, &pointwise, &depthwise, &small_image}) {
     CheckFusedConv(*c, "Relu", {}, false, seed++);
     CheckFusedConv(*c, "Clip", {0.f, 0.5f}, false, seed++);
     CheckFusedConv(*c, "LeakyRelu", {0.2f}, true, seed++);

@@ -269,6 +269,24 @@ void PackBBlock(bool trans_b, const T* B, int64_t ldb, int64_t row0, int64_t kc,
   }
 }
 
+// Rows [0, kc) of an indirect B (row p at base + row_offsets[p]), columns [col0, col0 + cols), as
+// consecutive nr-wide panels.
+template <typename T>
+void PackIndirectBlock(const T* base, const int64_t* row_offsets, int64_t kc, int64_t col0, int64_t cols, int nr,
+                       T* dst) {
+  const int64_t panels = (cols + nr - 1) / nr;
+  for (int64_t jp = 0; jp < panels; ++jp) {
+    const int64_t n = std::min<int64_t>(nr, cols - jp * nr);
+    T* panel = dst + jp * kc * nr;
+    for (int64_t p = 0; p < kc; ++p) {
+      const T* src = base + row_offsets[p] + col0 + jp * nr;
+      T* d = panel + p * nr;
+      for (int64_t j = 0; j < n; ++j) d[j] = src[j];
+      for (int64_t j = n; j < nr; ++j) d[j] = T(0);
+    }
+  }
+}
+
 // ---- helpers for the degenerate shapes -------------------------------------------------------
 
 // Independent partial sums so the loop vectorises without reassociation flags.
@@ -353,6 +371,7 @@ template <typename T>
 struct OperandB {
   const T* packed = nullptr;  // panel j at packed + j * K * nr
   const SgemmBPacker* packer = nullptr;
+  const int64_t* row_offsets = nullptr;  // indirect rows: row k at data + row_offsets[k]
   bool trans = false;
   const T* data = nullptr;
   int64_t ld = 0;
@@ -395,7 +414,9 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
   const bool post_activation = ep && !KernelAppliesActivation(ep->activation.kind);
 
   T* b_buffer = b.packed ? nullptr : Scratch<T>(0, static_cast<size_t>(kc_max * nc_max));
-  const bool pack_in_kernel = !b.packed && !b.packer && !b.trans && kernel.fn_packing;
+  const bool indirect = b.row_offsets != nullptr;
+  const bool indirect_in_kernel = indirect && kernel.fn_indirect;
+  const bool pack_in_kernel = !b.packed && !b.packer && !indirect && !b.trans && kernel.fn_packing;
   T* a_buffer = a.packed ? nullptr : Scratch<T>(1, static_cast<size_t>(kc_max * mr));
 
   for (int64_t jc = col_begin; jc < col_end; jc += nc_max) {
@@ -415,8 +436,10 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
         if constexpr (std::is_same_v<T, float>) {
           if (b.packer) (*b.packer)(pc, kc, jc, nc, nr, b_buffer);
         }
-        if (pack_in_kernel) {
-          // Packed by the first row of tiles below.
+        if (pack_in_kernel || indirect_in_kernel) {
+          // Packed by the first row of tiles below, or read in place.
+        } else if (indirect) {
+          PackIndirectBlock(b.data, b.row_offsets + pc, kc, jc, nc, nr, b_buffer);
         } else if (!b.packer) {
           if (!b.trans && kernel.pack_b) {
             kernel.pack_b(b.data + pc * b.ld + jc, b.ld, kc, nc, b_buffer);
@@ -434,7 +457,11 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
         if (a.packed) {
           a_panel = a.packed + (i0 / mr) * K * mr + pc * mr;
         } else {
-          PackAPanel(a.trans, a.data, a.ld, i0, m, pc, kc, mr, a_buffer);
+          if (!a.trans && kernel.pack_a) {
+            kernel.pack_a(a.data + i0 * a.ld + pc, a.ld, m, kc, a_buffer);
+          } else {
+            PackAPanel(a.trans, a.data, a.ld, i0, m, pc, kc, mr, a_buffer);
+          }
           a_panel = a_buffer;
         }
         T* c_row = C + i0 * ldc;
@@ -452,7 +479,10 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
             if (ep->residual) tile_ep.residual = ep->residual + i0 * ep->ld_residual + j0;
             kernel_ep = &tile_ep;
           }
-          if (pack_in_kernel && i0 == row_begin) {
+          if (indirect_in_kernel) {
+            kernel.fn_indirect(kc, a_panel, b.data + j0, b.row_offsets + pc, c_row + j0, ldc, m, n, alpha, beta_block,
+                               kernel_ep);
+          } else if (pack_in_kernel && i0 == row_begin) {
             kernel.fn_packing(kc, a_panel, b.data + pc * b.ld + j0, b.ld, b_buffer + jp * b_stride, c_row + j0, ldc, m,
                               n, alpha, beta_block, kernel_ep);
           } else {
@@ -736,6 +766,14 @@ void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const SgemmBPacker& pack
   RunWithPackedA(a, N, b, C, ldc, ep, pool);
 }
 
+void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const float* b_base, const int64_t* b_row_offsets, float* C,
+                      int64_t ldc, const GemmEpilogue& ep, ThreadPool* pool) {
+  gemm_detail::OperandB<float> b;
+  b.data = b_base;
+  b.row_offsets = b_row_offsets;
+  RunWithPackedA(a, N, b, C, ldc, ep, pool);
+}
+
 void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedSgemmB& b,
                       float beta, float* C, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep) {
   const int64_t N = b.N(), K = b.K();
@@ -751,6 +789,43 @@ void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int6
   gemm_detail::OperandB<float> op_b;
   op_b.packed = b.Panel(0);
   gemm_detail::GemmDriver(b.Kernel(), op_a, op_b, M, N, K, alpha, beta, C, ldc, EpilogueOrNull(ep), pool);
+}
+
+void SgemmWithPanels(const float* a_panels, int64_t M, const PackedSgemmB& b, float* C, int64_t ldc, ThreadPool* pool) {
+  const int64_t N = b.N(), K = b.K();
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    gemm_detail::ScaleOnly<float>(M, N, 0.f, C, ldc, nullptr, pool);
+    return;
+  }
+  gemm_detail::OperandA<float> op_a;
+  op_a.packed = a_panels;
+  gemm_detail::OperandB<float> op_b;
+  op_b.packed = b.Panel(0);
+  gemm_detail::GemmDriver<float>(b.Kernel(), op_a, op_b, M, N, K, 1.f, 0.f, C, ldc, nullptr, pool);
+}
+
+namespace gemm_detail {
+void SgemmTransposeEpilogueAvx512(const float* src, int64_t ld_src, int64_t rows, int64_t cols, float* dst,
+                                  int64_t ld_dst, const GemmEpilogueT<float>& ep);
+}  // namespace gemm_detail
+
+void SgemmTransposeEpilogue(const float* src, int64_t ld_src, int64_t rows, int64_t cols, float* dst, int64_t ld_dst,
+                            const GemmEpilogue& ep) {
+  static const bool avx512 = ActiveIsa() == IsaLevel::kAvx512;
+  if (avx512) {
+    gemm_detail::SgemmTransposeEpilogueAvx512(src, ld_src, rows, cols, dst, ld_dst, ep);
+    return;
+  }
+  for (int64_t j = 0; j < cols; ++j) {
+    float* out = dst + j * ld_dst;
+    for (int64_t i = 0; i < rows; ++i) {
+      float v = src[i * ld_src + j];
+      if (ep.row_bias) v += ep.row_bias[j];
+      if (ep.residual) v += ep.residual[j * ep.ld_residual + i];
+      out[i] = ActivationReference(ep.activation, v);
+    }
+  }
 }
 
 template <typename T>

@@ -93,6 +93,10 @@ using GemmMicroKernelFn = void (*)(int64_t k, const T* a_panel, const T* b_panel
 // panels of `rows` rows each, the last zero-padded (the layout of PackBBlock).
 template <typename T>
 using GemmPackRowsFn = void (*)(const T* src, int64_t ld, int64_t rows, int64_t cols, T* dst);
+// Packs `rows` (<= mr) rows of a row-major A (row stride lda), columns [0, kc), into one mr-row
+// panel (kc groups of mr values, rows beyond `rows` zero).
+template <typename T>
+using GemmPackAFn = void (*)(const T* a, int64_t lda, int64_t rows, int64_t kc, T* dst);
 
 // The micro-kernel reading B from an untransposed matrix (row p at b_src + p * ldb, n columns)
 // instead of a packed panel, and storing the packed panel (zero-padded to nr) at b_dst as it goes:
@@ -101,6 +105,14 @@ template <typename T>
 using GemmPackingMicroKernelFn = void (*)(int64_t k, const T* a_panel, const T* b_src, int64_t ldb, T* b_dst, T* c,
                                           int64_t ldc, int64_t m, int64_t n, T alpha, T beta,
                                           const GemmEpilogueT<T>* ep);
+
+// The micro-kernel reading row p of B at b_base + row_offsets[p] (nr columns readable, n used):
+// B is a set of row pointers into another array, e.g. the shifted rows of a padded image that
+// make up a stride-1 convolution's im2col matrix, which is then never built.
+template <typename T>
+using GemmIndirectMicroKernelFn = void (*)(int64_t k, const T* a_panel, const T* b_base, const int64_t* row_offsets,
+                                           T* c, int64_t ldc, int64_t m, int64_t n, T alpha, T beta,
+                                           const GemmEpilogueT<T>* ep);
 
 // Matrix-vector helpers for the M == 1 / N == 1 shapes (optional SIMD versions):
 //   dot:  out[j] = x . mat[j * ld, + K) for j < rows
@@ -120,6 +132,8 @@ struct GemmMicroKernel {
   GemmPackingMicroKernelFn<T> fn_packing = nullptr;  // optional, see above
   GemvDotFn<T> gemv_dot = nullptr;
   GemvAxpyFn<T> gemv_axpy = nullptr;
+  GemmIndirectMicroKernelFn<T> fn_indirect = nullptr;  // optional, see above
+  GemmPackAFn<T> pack_a = nullptr;                      // optional SIMD packing of untransposed A
 };
 
 // True if micro-kernels apply `kind` themselves.
@@ -139,6 +153,9 @@ const GemmMicroKernel<float>& ActiveSgemmKernel();
 const GemmMicroKernel<float>* SimdSgemmKernel(IsaLevel level);
 const GemmMicroKernel<float>& SelectSgemmKernel();
 const GemmMicroKernel<double>& ActiveDgemmKernel();
+// The 7 x 32 kernel for position-major convolutions (rows are output positions, and image sizes
+// are multiples of 7), or nullptr when the host has none.
+const GemmMicroKernel<float>* PositionMajorSgemmKernel();
 
 // The packed, blocked driver with an explicit micro-kernel (tests run it against the reference
 // for every kernel the machine supports).
@@ -214,6 +231,18 @@ void SgemmWithPackedA(const PackedSgemmA& a, bool trans_b, int64_t N, const floa
 // The same with op(B) produced by `pack_b` (called once per block of B each task needs).
 void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const SgemmBPacker& pack_b, float* C, int64_t ldc,
                       const GemmEpilogue& ep, ThreadPool* pool);
+// The same with B given by rows: row k is b_base + b_row_offsets[k], N contiguous columns, and
+// reading up to 32 columns past N must stay inside the caller's buffer (the values are unused).
+void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const float* b_base, const int64_t* b_row_offsets, float* C,
+                      int64_t ldc, const GemmEpilogue& ep, ThreadPool* pool);
+// C[M,N] = A x packed_b with A already in the panel layout of b's kernel: panel i (rows
+// [i * mr, i * mr + mr)) at a_panels + i * K * mr, K groups of mr values, zero-padded.
+void SgemmWithPanels(const float* a_panels, int64_t M, const PackedSgemmB& b, float* C, int64_t ldc, ThreadPool* pool);
+// dst[j * ld_dst + i] = epilogue(src[i * ld_src + j]) for i < rows, j < cols: the transposed copy
+// of a position-major result into channel-major output, with row_bias indexed by j and the
+// residual in dst's layout.
+void SgemmTransposeEpilogue(const float* src, int64_t ld_src, int64_t rows, int64_t cols, float* dst, int64_t ld_dst,
+                            const GemmEpilogue& ep);
 // C[M,N] = epilogue(alpha * op(A) x packed_b + beta * C), K and N from `b`.
 void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedSgemmB& b,
                       float beta, float* C, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep = GemmEpilogue{});

@@ -3,6 +3,7 @@
 // epilogue (row bias, residual, Relu/Clip/LeakyRelu) runs on the accumulators before the store.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "providers/cpu/math/gemm.h"
@@ -35,10 +36,12 @@ inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {
 // tiles with few rows or columns skip the multiply-adds nobody stores.
 // PACK: B is read from an unpacked row-major matrix (row stride ldb) and each row is also stored,
 // zero-padded to 32, at b_dst, so the first tile of a column panel packs it for the rest.
-template <int ROWS, int VECS, bool PACK>
+// INDIRECT: row p of B is at b + offsets[p] (ldb unused). A_STRIDE: the A panel's row count (12,
+// or 7 for the position-major kernel).
+template <int ROWS, int VECS, bool PACK, bool INDIRECT = false, int A_STRIDE = kMr>
 void TileKernel(int64_t k, const float* __restrict a, const float* __restrict b, int64_t ldb, float* __restrict b_dst,
                 float* __restrict c, int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
-                const GemmEpilogueT<float>* ep) {
+                const GemmEpilogueT<float>* ep, const int64_t* __restrict offsets = nullptr) {
   __mmask16 mask[2];
   mask[0] = n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1u);
   mask[1] = n >= 32 ? __mmask16(0xffff) : n > 16 ? __mmask16((1u << (n - 16)) - 1u) : __mmask16(0);
@@ -57,7 +60,7 @@ void TileKernel(int64_t k, const float* __restrict a, const float* __restrict b,
   }
   for (int64_t p = 0; p < k; ++p) {
     // Pre-packed A (weights) streams from L3 once per use; fetch it well ahead.
-    _mm_prefetch(reinterpret_cast<const char*>(a + kMr * 16), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(a + A_STRIDE * 16), _MM_HINT_T0);
     __m512 bv[VECS];
     if (PACK) {
       // Rows of an unpacked B are far apart: fetch ahead, and keep the packed copy.
@@ -70,6 +73,10 @@ void TileKernel(int64_t k, const float* __restrict a, const float* __restrict b,
       }
       _mm512_storeu_ps(b_dst + 16, VECS == 2 ? bv[VECS - 1] : _mm512_setzero_ps());
       b_dst += kNr;
+    } else if (INDIRECT) {
+      const float* row = b + offsets[p];
+#pragma GCC unroll 2
+      for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(row + 16 * v);
     } else {
 #pragma GCC unroll 2
       for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
@@ -80,7 +87,7 @@ void TileKernel(int64_t k, const float* __restrict a, const float* __restrict b,
 #pragma GCC unroll 2
       for (int v = 0; v < VECS; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
-    a += kMr;
+    a += A_STRIDE;
     b += ldb;
   }
   const __m512 va = _mm512_set1_ps(alpha);
@@ -106,17 +113,18 @@ void TileKernel(int64_t k, const float* __restrict a, const float* __restrict b,
   }
 }
 
-template <bool PACK>
+template <bool PACK, bool INDIRECT = false>
 void DispatchTile(int64_t k, const float* a, const float* b, int64_t ldb, float* b_dst, float* c, int64_t ldc,
-                  int64_t m, int64_t n, float alpha, float beta, const GemmEpilogueT<float>* ep) {
+                  int64_t m, int64_t n, float alpha, float beta, const GemmEpilogueT<float>* ep,
+                  const int64_t* offsets = nullptr) {
   if (n > 16) {
-    if (m > 8) return TileKernel<12, 2, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
-    if (m > 4) return TileKernel<8, 2, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
-    return TileKernel<4, 2, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+    if (m > 8) return TileKernel<12, 2, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
+    if (m > 4) return TileKernel<8, 2, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
+    return TileKernel<4, 2, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
   }
-  if (m > 8) return TileKernel<12, 1, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
-  if (m > 4) return TileKernel<8, 1, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
-  return TileKernel<4, 1, PACK>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+  if (m > 8) return TileKernel<12, 1, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
+  if (m > 4) return TileKernel<8, 1, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
+  return TileKernel<4, 1, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
 }
 
 }  // namespace
@@ -130,6 +138,97 @@ void SgemmKernelPackingAvx512_12x32(int64_t k, const float* a, const float* b_sr
                                     int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
                                     const GemmEpilogueT<float>* ep) {
   DispatchTile<true>(k, a, b_src, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+}
+
+// Tiles of 7 rows x 32 columns: for convolutions computed position-major (rows = output
+// positions, columns = output channels), where image sizes are multiples of 7 (7, 14, 28, 56).
+void SgemmKernelAvx512_7x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
+                            float alpha, float beta, const GemmEpilogueT<float>* ep) {
+  if (n > 16) return TileKernel<7, 2, false, false, 7>(k, a, b, kNr, nullptr, c, ldc, m, n, alpha, beta, ep);
+  return TileKernel<7, 1, false, false, 7>(k, a, b, kNr, nullptr, c, ldc, m, n, alpha, beta, ep);
+}
+
+void SgemmKernelIndirectAvx512_12x32(int64_t k, const float* a, const float* b_base, const int64_t* row_offsets,
+                                     float* c, int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
+                                     const GemmEpilogueT<float>* ep) {
+  DispatchTile<false, true>(k, a, b_base, 0, nullptr, c, ldc, m, n, alpha, beta, ep, row_offsets);
+}
+
+namespace {
+
+// In-register transpose: on return r[c] lane i holds what r[i] lane c held.
+inline void Transpose16x16(__m512 (&r)[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+    r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+    r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+    r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+  }
+  // r[4q + j], 128-bit lane L, now holds rows 4q..4q+3 of column 4L + j: gather the lanes.
+  for (int i = 0; i < 16; ++i) t[i] = r[i];
+  for (int j = 0; j < 4; ++j) {
+    const __m512 a01 = _mm512_shuffle_f32x4(t[j], t[4 + j], 0x44);       // q0 L0 L1, q1 L0 L1
+    const __m512 a23 = _mm512_shuffle_f32x4(t[8 + j], t[12 + j], 0x44);  // q2 L0 L1, q3 L0 L1
+    const __m512 b01 = _mm512_shuffle_f32x4(t[j], t[4 + j], 0xee);       // q0 L2 L3, q1 L2 L3
+    const __m512 b23 = _mm512_shuffle_f32x4(t[8 + j], t[12 + j], 0xee);
+    r[j] = _mm512_shuffle_f32x4(a01, a23, 0x88);       // column j
+    r[4 + j] = _mm512_shuffle_f32x4(a01, a23, 0xdd);   // column 4 + j
+    r[8 + j] = _mm512_shuffle_f32x4(b01, b23, 0x88);   // column 8 + j
+    r[12 + j] = _mm512_shuffle_f32x4(b01, b23, 0xdd);  // column 12 + j
+  }
+}
+
+inline __mmask16 FirstLanes(int64_t n) {
+  return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1u);
+}
+
+}  // namespace
+
+// Rows of A become the 12 lanes of each packed group: a 16 x 16 register transpose (rows 12-15
+// zero) per 16 columns, keeping 12 lanes of each result.
+void SgemmPackAAvx512_12(const float* a, int64_t lda, int64_t rows, int64_t kc, float* dst) {
+  __m512 r[16];
+  for (int64_t p = 0; p < kc; p += 16) {
+    const int64_t count = std::min<int64_t>(16, kc - p);
+    const __mmask16 mask = FirstLanes(count);
+    for (int i = 0; i < 16; ++i) r[i] = i < rows ? _mm512_maskz_loadu_ps(mask, a + i * lda + p) : _mm512_setzero_ps();
+    Transpose16x16(r);
+    for (int64_t c = 0; c < count; ++c) _mm512_mask_storeu_ps(dst + (p + c) * kMr, 0x0fff, r[c]);
+  }
+}
+
+// dst[j * ld_dst + i] = act(src[i * ld_src + j] + bias[j] + residual[j * ld_res + i]) for i < rows,
+// j < cols, in 16 x 16 blocks.
+void SgemmTransposeEpilogueAvx512(const float* src, int64_t ld_src, int64_t rows, int64_t cols, float* dst,
+                                  int64_t ld_dst, const GemmEpilogueT<float>& ep) {
+  const __m512 p0 = _mm512_set1_ps(ep.activation.alpha), p1 = _mm512_set1_ps(ep.activation.beta);
+  const bool in_register = KernelAppliesActivation(ep.activation.kind);
+  __m512 r[16];
+  for (int64_t i0 = 0; i0 < rows; i0 += 16) {
+    const __mmask16 row_mask = FirstLanes(rows - i0);
+    for (int64_t j0 = 0; j0 < cols; j0 += 16) {
+      const __mmask16 col_mask = FirstLanes(cols - j0);
+      for (int i = 0; i < 16; ++i) {
+        r[i] = i0 + i < rows ? _mm512_maskz_loadu_ps(col_mask, src + (i0 + i) * ld_src + j0) : _mm512_setzero_ps();
+      }
+      Transpose16x16(r);
+      for (int j = 0; j < 16 && j0 + j < cols; ++j) {
+        __m512 v = r[j];
+        if (ep.row_bias) v = _mm512_add_ps(v, _mm512_set1_ps(ep.row_bias[j0 + j]));
+        if (ep.residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(row_mask, ep.residual + (j0 + j) * ep.ld_residual + i0));
+        if (in_register) v = Activate(v, ep.activation.kind, p0, p1);
+        _mm512_mask_storeu_ps(dst + (j0 + j) * ld_dst + i0, row_mask, v);
+      }
+    }
+  }
+  if (!in_register) {
+    for (int64_t j = 0; j < cols; ++j) ApplyActivation(ep.activation, dst + j * ld_dst, rows);
+  }
 }
 
 void SgemmPackRowsAvx512_32(const float* src, int64_t ld, int64_t rows, int64_t cols, float* dst) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "providers/cpu/math/gemm.h"
 #include "providers/cpu/nn/spatial_attributes.h"
 
 // GCC 12 flags the _mm512_undefined_ps() inside _mm512_max_ps/_mm512_min_ps as maybe-uninitialized.
@@ -27,6 +28,12 @@ inline __mmask16 LaneRange(int64_t begin, int64_t end) {
 
 // Copies `len` (<= 32) values src[t] for t in [valid_begin, valid_end), zeros elsewhere, to d.
 inline void CopyRun(const float* src, int64_t len, int64_t valid_begin, int64_t valid_end, float* d) {
+  if (valid_begin <= 0 && valid_end >= len) {
+    // Inside the row: plain loads (masked loads are slower when lanes are masked off).
+    _mm512_mask_storeu_ps(d, LaneRange(0, len), _mm512_loadu_ps(src));
+    if (len > 16) _mm512_mask_storeu_ps(d + 16, LaneRange(0, len - 16), _mm512_loadu_ps(src + 16));
+    return;
+  }
   const __m512 lo = _mm512_maskz_loadu_ps(LaneRange(valid_begin, valid_end), src);
   _mm512_mask_storeu_ps(d, LaneRange(0, len), lo);
   if (len > 16) {
@@ -52,53 +59,143 @@ inline void CopyRunStride2(const float* row, int64_t first, int64_t limit, int64
 void Im2ColPanelsAvx512(const float* x, const Geometry3D& g, int64_t row0, int64_t rows, int64_t col0, int64_t cols,
                         int nr, float* dst) {
   thread_local std::vector<PanelSegment> segments;
-  BuildPanelSegments(g, rows, col0, cols, nr, segments);
+  thread_local std::vector<int64_t> panel_begin;
+  thread_local std::vector<Im2ColRow> row_info;
+  BuildPanelSegments(g, col0, cols, nr, segments, panel_begin);
+  BuildIm2ColRows(g, row0, rows, row_info);
   ZeroPanelTail(rows, cols, nr, dst);
-  const int64_t ks = g.KernelSize(), in_size = g.InSize();
-  const int64_t s = g.stride[2];
+  const int64_t s = g.stride[2], in_w = g.in[2];
   const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  int64_t c = row0 / ks, k = row0 % ks;
-  for (int64_t r = 0; r < rows; ++r) {
-    const int64_t kw = k % g.kernel[2], kh = (k / g.kernel[2]) % g.kernel[1], kd = k / (g.kernel[2] * g.kernel[1]);
-    const float* plane = x + c * in_size;
-    const int64_t w_offset = kw * g.dilation[2] - g.pad_begin[2];
-    const int64_t h_offset = kh * g.dilation[1] - g.pad_begin[1];
-    const int64_t d_offset = kd * g.dilation[0] - g.pad_begin[0];
-    for (const PanelSegment& seg : segments) {
-      float* d = dst + seg.dst_offset + r * nr;
-      const int64_t id = seg.od * g.stride[0] + d_offset;
-      const int64_t ih = seg.oh * g.stride[1] + h_offset;
-      if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
-        _mm512_mask_storeu_ps(d, LaneRange(0, seg.len), _mm512_setzero_ps());
-        if (seg.len > 16) _mm512_mask_storeu_ps(d + 16, LaneRange(0, seg.len - 16), _mm512_setzero_ps());
-        continue;
-      }
-      const float* src_row = plane + (id * g.in[1] + ih) * g.in[2];
-      // Column t reads src_row[(ow0 + t) * s + w_offset].
-      const int64_t first = seg.ow0 * s + w_offset;
-      if (s == 1) {
-        CopyRun(src_row + first, seg.len, -first, g.in[2] - first, d);
-        continue;
-      }
-      if (s == 2) {
-        CopyRunStride2(src_row, first, g.in[2], seg.len, d);
-        continue;
-      }
-      int64_t b, e;
-      ValidOutputRange(seg.len, s, first, g.in[2], b, e);
-      for (int64_t h = 0; h < seg.len; h += 16) {
-        const __mmask16 valid = LaneRange(b - h, e - h);
-        const __m512i index =
-            _mm512_add_epi32(_mm512_mullo_epi32(lane, _mm512_set1_epi32(static_cast<int>(s))),
-                             _mm512_set1_epi32(static_cast<int>(first + h * s)));
-        const __m512 v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), valid, index, src_row, 4);
-        _mm512_mask_storeu_ps(d + h, LaneRange(0, seg.len - h), v);
+  const int64_t panels = static_cast<int64_t>(panel_begin.size()) - 1;
+  // Panel by panel, so the writes stream through each panel (see Im2ColPanelsReference).
+  for (int64_t p = 0; p < panels; ++p) {
+    float* panel = dst + p * rows * nr;
+    const PanelSegment* seg_begin = segments.data() + panel_begin[p];
+    const PanelSegment* seg_end = segments.data() + panel_begin[p + 1];
+    for (int64_t r = 0; r < rows; ++r) {
+      const Im2ColRow& ri = row_info[r];
+      for (const PanelSegment* seg = seg_begin; seg != seg_end; ++seg) {
+        float* d = panel + r * nr + seg->lane;
+        const int64_t id = seg->id0 + ri.dd, ih = seg->ih0 + ri.dh;
+        if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
+          _mm512_mask_storeu_ps(d, LaneRange(0, seg->len), _mm512_setzero_ps());
+          if (seg->len > 16) _mm512_mask_storeu_ps(d + 16, LaneRange(0, seg->len - 16), _mm512_setzero_ps());
+          continue;
+        }
+        const float* src_row = x + ri.plane_offset + (id * g.in[1] + ih) * in_w;
+        // Column t reads src_row[first + t * s].
+        const int64_t first = seg->iw0 + ri.dw;
+        if (s == 1) {
+          CopyRun(src_row + first, seg->len, -first, in_w - first, d);
+        } else if (s == 2) {
+          CopyRunStride2(src_row, first, in_w, seg->len, d);
+        } else {
+          int64_t b, e;
+          ValidOutputRange(seg->len, s, first, in_w, b, e);
+          for (int64_t h = 0; h < seg->len; h += 16) {
+            const __mmask16 valid = LaneRange(b - h, e - h);
+            const __m512i index =
+                _mm512_add_epi32(_mm512_mullo_epi32(lane, _mm512_set1_epi32(static_cast<int>(s))),
+                                 _mm512_set1_epi32(static_cast<int>(first + h * s)));
+            const __m512 v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), valid, index, src_row, 4);
+            _mm512_mask_storeu_ps(d + h, LaneRange(0, seg->len - h), v);
+          }
+        }
       }
     }
-    if (++k == ks) {
-      k = 0;
-      ++c;
+  }
+}
+
+// Position-major im2col: panel i holds output positions [i * mr, i * mr + mr) (zero beyond
+// `positions`) as `rows` groups of mr values, row r = (channel, kernel offset) as in Im2Col:
+// the A operand of a convolution computed as Y^T = col^T x W^T.
+void Im2ColTransposedPanelsAvx512(const float* x, const Geometry3D& g, int64_t rows, int64_t positions, int mr,
+                                  float* dst) {
+  thread_local std::vector<PanelSegment> segments;
+  thread_local std::vector<int64_t> panel_begin;
+  thread_local std::vector<Im2ColRow> row_info;
+  // Segments of mr-wide panels: runs of positions within one output row.
+  BuildPanelSegments(g, 0, positions, mr, segments, panel_begin);
+  BuildIm2ColRows(g, 0, rows, row_info);
+  const int64_t s = g.stride[2], in_w = g.in[2];
+  const int64_t panels = static_cast<int64_t>(panel_begin.size()) - 1;
+  const __mmask16 group = LaneRange(0, mr);
+  for (int64_t p = 0; p < panels; ++p) {
+    float* panel = dst + p * rows * mr;
+    const PanelSegment* seg_begin = segments.data() + panel_begin[p];
+    const PanelSegment* seg_end = segments.data() + panel_begin[p + 1];
+    const bool partial = (p + 1) * mr > positions;
+    for (int64_t r = 0; r < rows; ++r) {
+      const Im2ColRow& ri = row_info[r];
+      float* d = panel + r * mr;
+      if (partial) _mm512_mask_storeu_ps(d, group, _mm512_setzero_ps());
+      for (const PanelSegment* seg = seg_begin; seg != seg_end; ++seg) {
+        const int64_t id = seg->id0 + ri.dd, ih = seg->ih0 + ri.dh;
+        float* out = d + seg->lane;
+        const __mmask16 store = LaneRange(0, seg->len);
+        if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
+          _mm512_mask_storeu_ps(out, store, _mm512_setzero_ps());
+          continue;
+        }
+        const float* src_row = x + ri.plane_offset + (id * g.in[1] + ih) * in_w;
+        const int64_t first = seg->iw0 + ri.dw;  // column t reads src_row[first + t * s]
+        __m512 v;
+        if (s == 1) {
+          v = _mm512_maskz_loadu_ps(LaneRange(-first, in_w - first) & store, src_row + first);
+        } else {
+          int64_t b, e;
+          ValidOutputRange(seg->len, s, first, in_w, b, e);
+          const __m512i index = _mm512_add_epi32(
+              _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                 _mm512_set1_epi32(static_cast<int>(s))),
+              _mm512_set1_epi32(static_cast<int>(first)));
+          v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), LaneRange(b, e), index, src_row, 4);
+        }
+        _mm512_mask_storeu_ps(out, store, v);
+      }
     }
+  }
+}
+
+namespace {
+
+inline __m512 ActivateVector(__m512 v, const Activation& act) {
+  switch (act.kind) {
+    case ActivationKind::kRelu: return _mm512_max_ps(v, _mm512_setzero_ps());
+    case ActivationKind::kClip:
+      return _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(act.alpha)), _mm512_set1_ps(act.beta));
+    case ActivationKind::kLeakyRelu: {
+      const __mmask16 negative = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ);
+      return _mm512_mask_mul_ps(v, negative, v, _mm512_set1_ps(act.alpha));
+    }
+    default: return v;
+  }
+}
+
+inline bool VectorActivation(const Activation& act) {
+  return act.kind == ActivationKind::kNone || act.kind == ActivationKind::kRelu ||
+         act.kind == ActivationKind::kClip || act.kind == ActivationKind::kLeakyRelu;
+}
+
+}  // namespace
+
+// dst[i][t] = act(src[i][t] (+ residual[i][t])) for `rows` rows of `width` values with the given
+// row strides: the narrowing copy out of a shifted-grid GEMM's wide output.
+void CopyRowsAvx512(const float* src, int64_t src_stride, const float* residual, int64_t residual_stride,
+                    const Activation& act, int64_t rows, int64_t width, float* dst, int64_t dst_stride) {
+  const bool in_register = VectorActivation(act);
+  for (int64_t i = 0; i < rows; ++i) {
+    const float* s = src + i * src_stride;
+    const float* res = residual ? residual + i * residual_stride : nullptr;
+    float* d = dst + i * dst_stride;
+    for (int64_t t = 0; t < width; t += 16) {
+      const __mmask16 mask = LaneRange(0, width - t);
+      __m512 v = _mm512_maskz_loadu_ps(mask, s + t);
+      if (res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, res + t));
+      if (in_register) v = ActivateVector(v, act);
+      _mm512_mask_storeu_ps(d + t, mask, v);
+    }
+    if (!in_register) ApplyActivation(act, d, width);
   }
 }
 
@@ -120,7 +217,7 @@ struct DepthwiseMasks {
 template <int KH, int KW, int S, int NV>
 inline void DepthwiseRowGroup(const float* x, int64_t in_h, int64_t in_w, int64_t ih0, int64_t pad_l, int64_t b0,
                               const __m512 (&wv)[KH][KW], __m512 vbias, const DepthwiseMasks& masks,
-                              __mmask16 store_mask_last, float* yrow) {
+                              __mmask16 store_mask_last, const Activation& act, float* yrow) {
   const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   __m512 acc[NV];
 #pragma GCC unroll 4
@@ -150,6 +247,7 @@ inline void DepthwiseRowGroup(const float* x, int64_t in_h, int64_t in_w, int64_
   }
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v) {
+    acc[v] = ActivateVector(acc[v], act);
     float* out = yrow + (b0 + v) * 16;
     if (v == NV - 1) {
       _mm512_mask_storeu_ps(out, store_mask_last, acc[v]);
@@ -160,7 +258,7 @@ inline void DepthwiseRowGroup(const float* x, int64_t in_h, int64_t in_w, int64_
 }
 
 template <int KH, int KW, int S>
-void DepthwisePlane(const float* x, const float* w, float bias, float* y, const Geometry3D& g) {
+void DepthwisePlane(const float* x, const float* w, float bias, const Activation& act, float* y, const Geometry3D& g) {
   const int64_t in_h = g.in[1], in_w = g.in[2], out_h = g.out[1], out_w = g.out[2];
   const int64_t pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
   const int64_t vectors = (out_w + 15) / 16;
@@ -188,13 +286,13 @@ void DepthwisePlane(const float* x, const float* w, float bias, float* y, const 
       const int64_t ih0 = oh * S - pad_t;
       int64_t b0 = 0;
       for (; b0 + 4 < vectors; b0 += 4) {
-        DepthwiseRowGroup<KH, KW, S, 4>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, 0xffff, yrow);
+        DepthwiseRowGroup<KH, KW, S, 4>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, 0xffff, act, yrow);
       }
       switch (vectors - b0) {
-        case 4: DepthwiseRowGroup<KH, KW, S, 4>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, yrow); break;
-        case 3: DepthwiseRowGroup<KH, KW, S, 3>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, yrow); break;
-        case 2: DepthwiseRowGroup<KH, KW, S, 2>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, yrow); break;
-        default: DepthwiseRowGroup<KH, KW, S, 1>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, yrow); break;
+        case 4: DepthwiseRowGroup<KH, KW, S, 4>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
+        case 3: DepthwiseRowGroup<KH, KW, S, 3>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
+        case 2: DepthwiseRowGroup<KH, KW, S, 2>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
+        default: DepthwiseRowGroup<KH, KW, S, 1>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
       }
     }
   }
@@ -204,16 +302,20 @@ void DepthwisePlane(const float* x, const float* w, float bias, float* y, const 
 
 // 2-D depthwise plane (3x3 or 5x5, dilation 1, equal strides 1 or 2, rows up to 1024 columns):
 // output rows 16 columns per vector, up to four vectors accumulated together.
-bool DepthwiseConvPlaneAvx512(const float* x, const float* w, float bias, float* y, const Geometry3D& g) {
+// The activation is applied in registers when it is Relu, Clip or LeakyRelu (*activated = true).
+bool DepthwiseConvPlaneAvx512(const float* x, const float* w, float bias, const Activation& act, float* y,
+                              const Geometry3D& g, bool* activated) {
   if (g.kernel[0] != 1 || g.dilation[1] != 1 || g.dilation[2] != 1 || g.stride[1] != g.stride[2] ||
       g.kernel[1] != g.kernel[2] || g.out[2] > 16 * DepthwiseMasks::kMaxVectors) {
     return false;
   }
+  const Activation fused = VectorActivation(act) ? act : Activation{};
+  *activated = act.kind != ActivationKind::kNone && VectorActivation(act);
   const int64_t k = g.kernel[1], s = g.stride[2];
-  if (k == 3 && s == 1) return DepthwisePlane<3, 3, 1>(x, w, bias, y, g), true;
-  if (k == 3 && s == 2) return DepthwisePlane<3, 3, 2>(x, w, bias, y, g), true;
-  if (k == 5 && s == 1) return DepthwisePlane<5, 5, 1>(x, w, bias, y, g), true;
-  if (k == 5 && s == 2) return DepthwisePlane<5, 5, 2>(x, w, bias, y, g), true;
+  if (k == 3 && s == 1) return DepthwisePlane<3, 3, 1>(x, w, bias, fused, y, g), true;
+  if (k == 3 && s == 2) return DepthwisePlane<3, 3, 2>(x, w, bias, fused, y, g), true;
+  if (k == 5 && s == 1) return DepthwisePlane<5, 5, 1>(x, w, bias, fused, y, g), true;
+  if (k == 5 && s == 2) return DepthwisePlane<5, 5, 2>(x, w, bias, fused, y, g), true;
   return false;
 }
 

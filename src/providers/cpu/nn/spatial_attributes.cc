@@ -190,16 +190,30 @@ void Col2ImAdd(const T* col, int64_t channels, const Geometry3D& g, int64_t row_
   });
 }
 
-void BuildPanelSegments(const Geometry3D& g, int64_t rows, int64_t col0, int64_t cols, int nr,
-                        std::vector<PanelSegment>& out) {
+void BuildPanelSegments(const Geometry3D& g, int64_t col0, int64_t cols, int nr, std::vector<PanelSegment>& out,
+                        std::vector<int64_t>& panel_begin) {
   out.clear();
+  panel_begin.assign(1, 0);
   const int64_t out_w = g.out[2], out_hw = g.out[1] * g.out[2];
   for (int64_t col = col0; col < col0 + cols;) {
     const int64_t rel = col - col0, panel = rel / nr, lane = rel % nr;
     const int64_t od = col / out_hw, rem = col % out_hw, oh = rem / out_w, ow = rem % out_w;
     const int64_t len = std::min({out_w - ow, int64_t{nr} - lane, col0 + cols - col});
-    out.push_back({panel * rows * nr + lane, len, od, oh, ow});
+    if (lane == 0 && panel > 0) panel_begin.push_back(static_cast<int64_t>(out.size()));
+    out.push_back({panel, lane, len, od * g.stride[0] - g.pad_begin[0], oh * g.stride[1] - g.pad_begin[1],
+                   ow * g.stride[2] - g.pad_begin[2]});
     col += len;
+  }
+  panel_begin.push_back(static_cast<int64_t>(out.size()));
+}
+
+void BuildIm2ColRows(const Geometry3D& g, int64_t row0, int64_t rows, std::vector<Im2ColRow>& out) {
+  out.resize(static_cast<size_t>(rows));
+  const int64_t ks = g.KernelSize(), in_size = g.InSize();
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t row = row0 + r, c = row / ks, k = row % ks;
+    const int64_t kw = k % g.kernel[2], kh = (k / g.kernel[2]) % g.kernel[1], kd = k / (g.kernel[2] * g.kernel[1]);
+    out[r] = {c * in_size, kd * g.dilation[0], kh * g.dilation[1], kw * g.dilation[2]};
   }
 }
 
@@ -210,37 +224,39 @@ void ZeroPanelTail(int64_t rows, int64_t cols, int nr, float* dst) {
   for (int64_t r = 0; r < rows; ++r) std::fill(last + r * nr + tail, last + (r + 1) * nr, 0.f);
 }
 
+// Panel by panel, so the writes stream through each panel (panels are a multiple of 4 KiB apart:
+// writing one row of every panel in turn would thrash a few L1 sets).
 void Im2ColPanelsReference(const float* x, const Geometry3D& g, int64_t row0, int64_t rows, int64_t col0,
                            int64_t cols, int nr, float* dst) {
   thread_local std::vector<PanelSegment> segments;
-  BuildPanelSegments(g, rows, col0, cols, nr, segments);
+  thread_local std::vector<int64_t> panel_begin;
+  thread_local std::vector<Im2ColRow> row_info;
+  BuildPanelSegments(g, col0, cols, nr, segments, panel_begin);
+  BuildIm2ColRows(g, row0, rows, row_info);
   ZeroPanelTail(rows, cols, nr, dst);
-  const int64_t ks = g.KernelSize(), in_size = g.InSize();
-  int64_t c = row0 / ks, k = row0 % ks;
-  for (int64_t r = 0; r < rows; ++r) {
-    const int64_t kw = k % g.kernel[2], kh = (k / g.kernel[2]) % g.kernel[1], kd = k / (g.kernel[2] * g.kernel[1]);
-    const float* plane = x + c * in_size;
-    const int64_t w_offset = kw * g.dilation[2] - g.pad_begin[2];
-    const int64_t s = g.stride[2];
-    for (const PanelSegment& seg : segments) {
-      float* d = dst + seg.dst_offset + r * nr;
-      const int64_t id = seg.od * g.stride[0] - g.pad_begin[0] + kd * g.dilation[0];
-      const int64_t ih = seg.oh * g.stride[1] - g.pad_begin[1] + kh * g.dilation[1];
-      if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
-        std::fill(d, d + seg.len, 0.f);
-        continue;
+  const int64_t s = g.stride[2];
+  const int64_t panels = static_cast<int64_t>(panel_begin.size()) - 1;
+  for (int64_t p = 0; p < panels; ++p) {
+    float* panel = dst + p * rows * nr;
+    for (int64_t r = 0; r < rows; ++r) {
+      const Im2ColRow& ri = row_info[r];
+      for (int64_t si = panel_begin[p]; si < panel_begin[p + 1]; ++si) {
+        const PanelSegment& seg = segments[si];
+        float* d = panel + r * nr + seg.lane;
+        const int64_t id = seg.id0 + ri.dd, ih = seg.ih0 + ri.dh;
+        if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
+          std::fill(d, d + seg.len, 0.f);
+          continue;
+        }
+        const float* src = x + ri.plane_offset + (id * g.in[1] + ih) * g.in[2];
+        // Column t reads src[first + t * s].
+        const int64_t first = seg.iw0 + ri.dw;
+        int64_t b, e;
+        ValidOutputRange(seg.len, s, first, g.in[2], b, e);
+        std::fill(d, d + b, 0.f);
+        for (int64_t t = b; t < e; ++t) d[t] = src[first + t * s];
+        std::fill(d + e, d + seg.len, 0.f);
       }
-      const float* src = plane + (id * g.in[1] + ih) * g.in[2];
-      // Column t reads src[(ow0 + t) * s + w_offset].
-      int64_t b, e;
-      ValidOutputRange(seg.len, s, seg.ow0 * s + w_offset, g.in[2], b, e);
-      std::fill(d, d + b, 0.f);
-      for (int64_t t = b; t < e; ++t) d[t] = src[(seg.ow0 + t) * s + w_offset];
-      std::fill(d + e, d + seg.len, 0.f);
-    }
-    if (++k == ks) {
-      k = 0;
-      ++c;
     }
   }
 }

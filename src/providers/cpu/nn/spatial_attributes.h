@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/framework/op_kernel.h"
+#include "providers/cpu/math/gemm.h"
 
 namespace ortlite {
 namespace nn {
@@ -99,13 +100,20 @@ void Col2ImAdd(const T* col, int64_t channels, const Geometry3D& g, int64_t row_
 // Im2ColPanelsReference is the plain version.
 // A run of the panel columns that lies in one output row and one panel.
 struct PanelSegment {
-  int64_t dst_offset;  // of the run's first column in row 0 of the panel block
-  int64_t len;
-  int64_t od, oh, ow0;  // output position of the first column
+  int64_t panel, lane, len;  // columns [lane, lane + len) of panel `panel`
+  // Input coordinates read by the first column for kernel offset (0, 0, 0) (may be in the padding).
+  int64_t id0, ih0, iw0;
 };
-// The segments of columns [col0, col0 + cols) for panels of `rows` rows.
-void BuildPanelSegments(const Geometry3D& g, int64_t rows, int64_t col0, int64_t cols, int nr,
-                        std::vector<PanelSegment>& out);
+// One row of the im2col matrix: a channel plane and a kernel offset (dilation applied).
+struct Im2ColRow {
+  int64_t plane_offset;
+  int64_t dd, dh, dw;
+};
+// The segments of columns [col0, col0 + cols), in panel order; `panel_begin[p]` indexes the first
+// segment of panel p (size panels + 1).
+void BuildPanelSegments(const Geometry3D& g, int64_t col0, int64_t cols, int nr, std::vector<PanelSegment>& out,
+                        std::vector<int64_t>& panel_begin);
+void BuildIm2ColRows(const Geometry3D& g, int64_t row0, int64_t rows, std::vector<Im2ColRow>& out);
 // Zeroes the columns of the last panel beyond `cols` (every row).
 void ZeroPanelTail(int64_t rows, int64_t cols, int nr, float* dst);
 
@@ -115,8 +123,10 @@ void Im2ColPanelsReference(const float* x, const Geometry3D& g, int64_t row0, in
                            int64_t cols, int nr, float* dst);
 
 // One output plane of a depthwise convolution (y = bias + window sums) by a SIMD path; returns
-// false when the host or the geometry has none (the caller runs the plain loop).
-bool DepthwiseConvPlaneFast(const float* x, const float* w, float bias, float* y, const Geometry3D& g);
+// false when the host or the geometry has none (the caller runs the plain loop). Sets *activated
+// when it also applied `act`.
+bool DepthwiseConvPlaneFast(const float* x, const float* w, float bias, const Activation& act, float* y,
+                            const Geometry3D& g, bool* activated);
 
 }  // namespace nn
 }  // namespace ortlite
