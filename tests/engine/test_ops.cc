@@ -1,6 +1,9 @@
 #include "engine/test_ops.h"
 
+#include <atomic>
 #include <chrono>
+#include <cstring>
+#include <memory>
 #include <thread>
 
 #include "core/framework/kernel_registry.h"
@@ -8,6 +11,8 @@
 
 namespace ortlite {
 namespace test {
+
+std::atomic<int> pack_calls{0};
 
 namespace {
 
@@ -56,6 +61,52 @@ class TestSleep final : public OpKernel {
   int64_t ms_;
 };
 
+// TestAdd that copies a constant second input at creation ("pre-packs" it) and says so, so the
+// session may let go of the original.
+class TestPackedAdd final : public OpKernel {
+ public:
+  explicit TestPackedAdd(const OpKernelInfo& info) : OpKernel(info) {
+    packed_ = info.GetOrPrePackConstantInput<std::vector<float>>(
+        1, "test-copy", [&](const Tensor& b) {
+          ++pack_calls;
+          return std::make_shared<const std::vector<float>>(b.Data<float>(), b.Data<float>() + b.NumElements());
+        });
+    if (packed_) info.MarkConstantInputPrePacked(1);
+  }
+  void Compute(OpKernelContext& ctx) const override {
+    const Tensor& a = ctx.RequiredInput(0);
+    const Tensor& b = ctx.RequiredInput(1);
+    ORTLITE_CHECK_ARG(a.Shape() == b.Shape(), "test ops need equal shapes");
+    Tensor* y = ctx.Output(0, a.Shape(), DataType::kFloat);
+    for (int64_t i = 0; i < a.NumElements(); ++i) {
+      const float z = packed_ ? (*packed_)[i] : b.Data<float>()[i];
+      y->MutableData<float>()[i] = a.Data<float>()[i] + z;
+    }
+  }
+
+ private:
+  std::shared_ptr<const std::vector<float>> packed_;
+};
+
+// TestAdd that reads its second input only with memcpy, so it may be unaligned.
+class TestBytesAdd final : public OpKernel {
+ public:
+  explicit TestBytesAdd(const OpKernelInfo& info) : OpKernel(info) { info.MarkConstantInputReadAsBytes(1); }
+  void Compute(OpKernelContext& ctx) const override {
+    const Tensor& a = ctx.RequiredInput(0);
+    const Tensor& b = ctx.RequiredInput(1);
+    ORTLITE_CHECK_ARG(a.Shape() == b.Shape(), "test ops need equal shapes");
+    Tensor* y = ctx.Output(0, a.Shape(), DataType::kFloat);
+    for (int64_t i = 0; i < a.NumElements(); ++i) {
+      float z;
+      std::memcpy(&z, static_cast<const char*>(b.DataRaw()) + i * sizeof(float), sizeof(float));
+      y->MutableData<float>()[i] = a.Data<float>()[i] + z;
+    }
+  }
+};
+
+CPU_KERNEL_EX(TestPackedAdd, kTestDomain, 1, INT_MAX, TestPackedAdd, KernelDefBuilder())
+CPU_KERNEL_EX(TestBytesAdd, kTestDomain, 1, INT_MAX, TestBytesAdd, KernelDefBuilder())
 CPU_KERNEL_EX(TestSleep, kTestDomain, 1, INT_MAX, TestSleep, KernelDefBuilder())
 CPU_KERNEL_EX(TestAdd, kTestDomain, 1, INT_MAX, TestBinary, KernelDefBuilder())
 CPU_KERNEL_EX(TestMul, kTestDomain, 1, INT_MAX, TestBinary, KernelDefBuilder())

@@ -54,4 +54,16 @@ class CpuAllocator : public IAllocator {
 // The process-wide host allocator.
 AllocatorPtr GetCpuAllocator();
 
+// Host memory in whole pages straight from the kernel, for large buffers that live long or die
+// in an order the heap cannot follow, such as aligned copies of weights that are freed once
+// pre-packed: freeing returns the pages at once instead of leaving a hole in the heap. Same
+// MemoryInfo as the CPU allocator.
+class PageAllocator : public IAllocator {
+ public:
+  PageAllocator();
+  void* Alloc(size_t bytes) override;
+  void Free(void* p) override;
+};
+AllocatorPtr GetPageAllocator();
+
 }  // namespace ortlite

@@ -155,9 +155,10 @@ Node& GraphPartitioner::Fuse(Graph& graph, const IndexedSubGraph& sub, IExecutio
     if (a->TypeAsProto()) *vi->mutable_type() = *a->TypeAsProto();
     typed.insert(a->Name());
   };
+  std::vector<std::string> constants;
   for (const NodeArg* a : inputs) {
     if (graph.IsConstantInitializer(a->Name(), true)) {
-      *body.add_initializer() = *graph.GetInitializer(a->Name(), true);
+      constants.push_back(a->Name());
     } else {
       add_vi(body.mutable_input(), a);
     }
@@ -171,6 +172,7 @@ Node& GraphPartitioner::Fuse(Graph& graph, const IndexedSubGraph& sub, IExecutio
   }
   auto body_graph = std::make_unique<Graph>(graph.OpsetImports());
   body_graph->LoadFromProto(body, model_dir);
+  for (const std::string& name : constants) body_graph->CopyInitializerFrom(graph, name);  // mapped data is shared
   for (NodeIndex i : ordered) graph.RemoveNode(i);
   Node& fused = graph.AddFusedNode(name, sub.meta_def->name, sub.meta_def->domain, inputs, outputs, std::move(body_graph));
   fused.SetSinceVersion(sub.meta_def->since_version);

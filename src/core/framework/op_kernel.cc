@@ -12,7 +12,21 @@ OpKernelInfo::OpKernelInfo(const Node& node, const KernelDef& def, const IExecut
 
 const Tensor* OpKernelInfo::TryGetConstantInput(size_t i) const {
   if (!HasInput(i)) return nullptr;
-  return session_state_.GetConstantInitializer(node_.InputDefs()[i]->Name());
+  return session_state_.ConstantInputForKernel(node_, i);
+}
+
+void OpKernelInfo::MarkConstantInputPrePacked(size_t i) const {
+  if (HasInput(i)) session_state_.MarkConstantInputPrePacked(node_, i);
+}
+
+void OpKernelInfo::MarkConstantInputReadAsBytes(size_t i) const {
+  if (HasInput(i)) session_state_.MarkConstantInputReadAsBytes(node_, i);
+}
+
+std::shared_ptr<const void> OpKernelInfo::SharedPrePack(
+    size_t i, const std::string& format, const std::function<std::shared_ptr<const void>(const Tensor&)>& pack) const {
+  if (!HasInput(i)) return nullptr;
+  return session_state_.SharedPrePack(node_, i, format, pack);
 }
 
 AllocatorPtr OpKernelInfo::GetAllocator() const { return provider_.GetAllocator(); }

@@ -2,6 +2,7 @@
 // (what it sees at run time) and OpKernel itself. Kernels are registered beside their code with
 // the macros in kernel_registry.h.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,12 +47,35 @@ class OpKernelInfo {
   }
   const onnx::AttributeProto* GetAttrProto(const std::string& name) const { return node_.GetAttribute(name); }
 
-  // If input i is a constant initializer, returns it (host memory, valid for the session's life).
+  // If input i is a constant initializer, returns it: host memory, aligned, readable while the
+  // kernel is being created and, unless the kernel marks it pre-packed, for the session's life.
   const Tensor* TryGetConstantInput(size_t i) const;
+
+  // Constant inputs a kernel has pre-packed. After MarkConstantInputPrePacked(i) the kernel must
+  // not read input i's data at run time (its type and shape stay valid): once every kernel that
+  // read the initializer did so, the session lets go of its memory, so the weight is resident
+  // only in packed form. No effect for inputs that are not constants.
+  void MarkConstantInputPrePacked(size_t i) const;
+  // The kernel reads constant input i at run time only bytewise (memcpy): its data need not be
+  // aligned for its element type, so it can stay in the model file's mapping, where pages the
+  // kernel never reads (embedding rows no token selects) never become resident.
+  void MarkConstantInputReadAsBytes(size_t i) const;
+  // The pre-packed form of constant input i in `format` (a name for the layout and everything it
+  // depends on), shared by all kernels of the graph that pack the same initializer the same way;
+  // `pack` runs for the first one only. nullptr if input i is not a constant.
+  template <typename Packed>
+  std::shared_ptr<const Packed> GetOrPrePackConstantInput(
+      size_t i, const std::string& format, const std::function<std::shared_ptr<const Packed>(const Tensor&)>& pack) const {
+    return std::static_pointer_cast<const Packed>(
+        SharedPrePack(i, format, [&](const Tensor& t) -> std::shared_ptr<const void> { return pack(t); }));
+  }
 
   AllocatorPtr GetAllocator() const;
 
  private:
+  std::shared_ptr<const void> SharedPrePack(size_t i, const std::string& format,
+                                            const std::function<std::shared_ptr<const void>(const Tensor&)>& pack) const;
+
   const Node& node_;
   const KernelDef& def_;
   const IExecutionProvider& provider_;

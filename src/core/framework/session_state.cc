@@ -43,7 +43,8 @@ SessionState::SessionState(const Graph& graph, std::vector<IExecutionProvider*> 
       intra_pool_(intra_op_pool),
       inter_pool_(inter_op_pool),
       config_(std::move(config)),
-      parent_(parent) {}
+      parent_(parent),
+      constant_store_(graph) {}
 
 SessionState::~SessionState() {
   // Kernels may hold references into subgraph states; drop kernels first.
@@ -71,15 +72,38 @@ IExecutionProvider* SessionState::CpuProvider() const {
 }
 
 const Tensor* SessionState::GetConstantInitializer(const std::string& name) const {
-  auto it = constant_tensors_.find(name);
-  if (it != constant_tensors_.end()) return &it->second;
+  if (constant_store_.IsConstant(name)) {
+    return constant_store_.Finalized() ? constant_store_.Bound(name) : constant_store_.ForOuterScope(name);
+  }
   // Outer scope: only if this graph does not define the name itself.
-  if (parent_ && ValueIndex(name) >= 0 && !graph_.GetProducerNode(name)) {
+  if (parent_ && ValueIndex(name) >= 0 && !graph_.GetProducerNode(name) && !graph_.GetInitializer(name)) {
     for (const NodeArg* a : graph_.GetInputsIncludingInitializers())
       if (a->Name() == name) return nullptr;
     return parent_->GetConstantInitializer(name);
   }
   return nullptr;
+}
+
+const Tensor* SessionState::ConstantInputForKernel(const Node& node, size_t input) const {
+  const std::string& name = node.InputDefs()[input]->Name();
+  if (constant_store_.IsConstant(name)) return constant_store_.ForKernel(name, node.Index(), input);
+  return GetConstantInitializer(name);
+}
+
+void SessionState::MarkConstantInputPrePacked(const Node& node, size_t input) const {
+  constant_store_.MarkPrePacked(node.InputDefs()[input]->Name(), node.Index(), input);
+}
+
+void SessionState::MarkConstantInputReadAsBytes(const Node& node, size_t input) const {
+  constant_store_.MarkReadAsBytes(node.InputDefs()[input]->Name(), node.Index(), input);
+}
+
+std::shared_ptr<const void> SessionState::SharedPrePack(const Node& node, size_t input, const std::string& format,
+                                                        const SessionConstants::PackFunction& pack) const {
+  const std::string& name = node.InputDefs()[input]->Name();
+  if (constant_store_.IsConstant(name)) return constant_store_.SharedPrePack(name, format, node.Index(), input, pack);
+  const Tensor* outer = GetConstantInitializer(name);  // enclosing graphs' constants are not shared
+  return outer ? pack(*outer) : nullptr;
 }
 
 const SessionState* SessionState::GetSubgraphState(NodeIndex node, const std::string& attr) const {
@@ -104,15 +128,12 @@ void SessionState::Initialize() {
   for (const NodeArg* a : graph_.GetInputs()) input_indices_.push_back(ValueIndex(a->Name()));
 
   for (const auto& [name, proto] : graph_.Initializers()) {
-    Tensor t;
     try {
       // Constants borrow the graph's initializer bytes (the graph outlives this state).
-      t = TensorViewFromProto(proto);
+      constant_store_.Add(name, ValueIndex(name), !graph_.IsConstantInitializer(name));
     } catch (const OrtliteError& e) {
       throw OrtliteError(e.Code(), MakeString("initializer '", name, "': ", e.what()));
     }
-    if (graph_.IsConstantInitializer(name)) constant_tensors_.emplace(name, t);
-    constants_.emplace_back(ValueIndex(name), OrtValue(t));
   }
 
   nodes_.resize(graph_.MaxNodeIndex());
@@ -169,7 +190,9 @@ void SessionState::Initialize() {
       info->output_locations.push_back(host ? GetCpuAllocator()->Info() : device_mem);
     }
     nodes_[i] = std::move(info);
+    constant_store_.AfterKernelCreated(n);
   }
+  constants_ = constant_store_.Finalize();
   plan_ = CreateExecutionPlan(*this);
   if (LogEnabled(Severity::kVerbose, config_.log_min)) {
     LogVerbose(config_.log_id, "execution plan:\n" + plan_.ToString(), config_.log_min);

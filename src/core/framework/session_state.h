@@ -12,6 +12,7 @@
 #include "core/framework/execution_provider.h"
 #include "core/framework/graph_partitioner.h"
 #include "core/framework/inter_op_pool.h"
+#include "core/framework/session_state_constants.h"
 #include "core/plan/execution_plan.h"
 
 namespace ortlite {
@@ -49,7 +50,15 @@ class SessionState {
   const std::string& ValueName(int index) const { return value_names_[index]; }
   const NodeInfo* GetNodeInfo(NodeIndex i) const { return i < nodes_.size() ? nodes_[i].get() : nullptr; }
   // Constant initializer by name, searching enclosing graphs' states too; nullptr if none.
+  // While kernels are created this is aligned data ready to read; afterwards it is the value runs
+  // bind, whose data may be unaligned or not resident (see SessionConstants).
   const Tensor* GetConstantInitializer(const std::string& name) const;
+  // For OpKernelInfo while the kernel of `node` is created (see op_kernel.h).
+  const Tensor* ConstantInputForKernel(const Node& node, size_t input) const;
+  void MarkConstantInputPrePacked(const Node& node, size_t input) const;
+  void MarkConstantInputReadAsBytes(const Node& node, size_t input) const;
+  std::shared_ptr<const void> SharedPrePack(const Node& node, size_t input, const std::string& format,
+                                            const SessionConstants::PackFunction& pack) const;
   // Constant values bound at the start of every run, by value index.
   const std::vector<std::pair<int, OrtValue>>& ConstantValues() const { return constants_; }
   const std::vector<int>& GraphInputIndices() const { return input_indices_; }
@@ -82,7 +91,9 @@ class SessionState {
   std::vector<std::string> value_names_;
   std::vector<std::unique_ptr<NodeInfo>> nodes_;
   std::vector<std::pair<int, OrtValue>> constants_;
-  std::unordered_map<std::string, Tensor> constant_tensors_;
+  // Mutable: kernels record how they use constants through a const OpKernelInfo, and only while
+  // Initialize runs.
+  mutable SessionConstants constant_store_;
   std::vector<int> input_indices_, output_indices_, outer_scope_indices_;
   std::map<std::pair<NodeIndex, std::string>, std::unique_ptr<SessionState>> subgraph_states_;
   SequentialExecutionPlan plan_;

@@ -19,7 +19,57 @@ void CopyTypedField(const Field& field, Tensor& t, const std::string& name) {
   for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<T>(field.Get(static_cast<int>(i)));
 }
 
+void CheckRawSize(const onnx::TensorProto& proto, size_t have, size_t need) {
+  if (have != need) {
+    ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", proto.name(), "' has ", have,
+               " bytes of raw data, its type and dims need ", need);
+  }
+}
+
+// Type and dims of `proto`, checked.
+std::pair<DataType, TensorShape> TypeAndShape(const onnx::TensorProto& proto) {
+  if (!IsValidDataType(proto.data_type())) {
+    ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", proto.name(), "' has unsupported data type ", proto.data_type());
+  }
+  std::vector<int64_t> dims(proto.dims().begin(), proto.dims().end());
+  for (int64_t d : dims) {
+    if (d < 0) ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", proto.name(), "' has a negative dimension");
+  }
+  return {static_cast<DataType>(proto.data_type()), TensorShape(dims)};
+}
+
 }  // namespace
+
+namespace {
+
+// Type and dims of `proto` for `size` bytes of raw data, checked against each other.
+std::pair<DataType, TensorShape> RawTypeAndShape(const onnx::TensorProto& proto, size_t size) {
+  auto [type, shape] = TypeAndShape(proto);
+  if (type == DataType::kString) {
+    ThrowError(ErrorCode::kInvalidProtobuf, "string tensor '", proto.name(), "' cannot hold raw or external data");
+  }
+  // Compared by division: dims of a corrupt model may overflow a product.
+  const uint64_t count = static_cast<uint64_t>(shape.Size());
+  const size_t element = DataTypeSize(type);
+  const bool fits = count == 0 ? size == 0 : size % element == 0 && size / element == count;
+  if (!fits) CheckRawSize(proto, size, static_cast<size_t>(count * element));
+  return {type, shape};
+}
+
+}  // namespace
+
+Tensor TensorFromRawBytes(const onnx::TensorProto& proto, const void* data, size_t size) {
+  auto [type, shape] = RawTypeAndShape(proto, size);
+  Tensor t(type, shape, GetCpuAllocator());
+  if (size) std::memcpy(t.MutableDataRaw(), data, size);
+  return t;
+}
+
+Tensor TensorViewOfRawBytes(const onnx::TensorProto& proto, const void* data, size_t size,
+                            std::shared_ptr<void> keep_alive) {
+  auto [type, shape] = RawTypeAndShape(proto, size);
+  return Tensor(type, shape, const_cast<void*>(data), GetCpuAllocator()->Info(), std::move(keep_alive));
+}
 
 Tensor TensorFromProto(const onnx::TensorProto& proto) {
   if (!IsValidDataType(proto.data_type())) {
@@ -46,10 +96,7 @@ Tensor TensorFromProto(const onnx::TensorProto& proto) {
     return t;
   }
   if (proto.has_raw_data()) {
-    if (proto.raw_data().size() != t.SizeInBytes()) {
-      ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", name, "' has ", proto.raw_data().size(),
-                 " bytes of raw data, its type and dims need ", t.SizeInBytes());
-    }
+    CheckRawSize(proto, proto.raw_data().size(), t.SizeInBytes());
     if (t.SizeInBytes()) std::memcpy(t.MutableDataRaw(), proto.raw_data().data(), t.SizeInBytes());
     return t;
   }
@@ -99,6 +146,24 @@ Tensor TensorViewFromProto(const onnx::TensorProto& proto) {
   return Tensor(type, TensorShape(dims), const_cast<char*>(proto.raw_data().data()), GetCpuAllocator()->Info());
 }
 
+Tensor TensorFromMappedBytes(const onnx::TensorProto& proto, const MappedBytes& bytes) {
+  const Tensor view = TensorViewOfRawBytes(proto, bytes.Data(), bytes.size, nullptr);  // checks the size
+  // Large copies take whole pages: they are often freed again soon (once pre-packed).
+  constexpr size_t kPageAllocated = size_t{64} << 10;
+  Tensor copy(view.GetElementType(), view.Shape(), bytes.size >= kPageAllocated ? GetPageAllocator() : GetCpuAllocator());
+  if (bytes.size) bytes.file->CopyTo(bytes.offset, bytes.size, copy.MutableDataRaw());
+  return copy;
+}
+
+Tensor InitializerToTensor(const Graph& graph, const std::string& name, bool search_outer_scope) {
+  const onnx::TensorProto* proto = graph.GetInitializer(name, search_outer_scope);
+  if (!proto) ThrowError(ErrorCode::kInvalidArgument, "there is no initializer '", name, "'");
+  if (const MappedBytes* mapped = graph.GetMappedData(name, search_outer_scope)) {
+    return TensorFromMappedBytes(*proto, *mapped);
+  }
+  return TensorFromProto(*proto);
+}
+
 onnx::TensorProto TensorToProto(const Tensor& tensor, const std::string& name) {
   onnx::TensorProto p;
   p.set_name(name);
@@ -145,44 +210,60 @@ OrtValue ValueFromOptionalProto(const onnx::OptionalProto& proto) {
   }
 }
 
-void LoadExternalData(onnx::TensorProto& proto, const std::string& model_dir) {
-  if (proto.data_location() != onnx::TensorProto::EXTERNAL) return;
-  std::string location;
-  int64_t offset = 0, length = -1;
+ExternalDataLocation LocateExternalData(const onnx::TensorProto& proto, const std::string& model_dir) {
+  ExternalDataLocation where;
   for (const auto& kv : proto.external_data()) {
-    if (kv.key() == "location") location = kv.value();
-    else if (kv.key() == "offset") offset = std::stoll(kv.value());
-    else if (kv.key() == "length") length = std::stoll(kv.value());
+    if (kv.key() == "location") where.location = kv.value();
+    else if (kv.key() == "offset") where.offset = std::stoll(kv.value());
+    else if (kv.key() == "length") where.length = std::stoll(kv.value());
   }
   namespace fs = std::filesystem;
-  if (location.empty()) ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", proto.name(), "': external data has no location");
-  const fs::path rel(location);
+  if (where.location.empty()) {
+    ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", proto.name(), "': external data has no location");
+  }
+  const fs::path rel(where.location);
   if (rel.is_absolute()) {
-    ThrowError(ErrorCode::kInvalidArgument, "tensor '", proto.name(), "': external data location '", location,
+    ThrowError(ErrorCode::kInvalidArgument, "tensor '", proto.name(), "': external data location '", where.location,
                "' is absolute; it must be relative to the model's folder");
   }
   const fs::path base = fs::weakly_canonical(fs::path(model_dir.empty() ? "." : model_dir));
   const fs::path full = fs::weakly_canonical(base / rel);
   auto [bi, fi] = std::mismatch(base.begin(), base.end(), full.begin(), full.end());
   if (bi != base.end()) {
-    ThrowError(ErrorCode::kInvalidArgument, "tensor '", proto.name(), "': external data location '", location,
+    ThrowError(ErrorCode::kInvalidArgument, "tensor '", proto.name(), "': external data location '", where.location,
                "' points outside the model's folder");
   }
-  std::ifstream in(full, std::ios::binary);
-  if (!in) ThrowError(ErrorCode::kNoSuchFile, "tensor '", proto.name(), "': cannot open external data file '", full.string(), "'");
-  in.seekg(0, std::ios::end);
-  const int64_t file_size = in.tellg();
+  where.path = full.string();
+  return where;
+}
+
+std::pair<size_t, size_t> ExternalDataRange(const onnx::TensorProto& proto, const ExternalDataLocation& where,
+                                            int64_t file_size) {
+  int64_t offset = where.offset, length = where.length;
   if (offset < 0 || offset > file_size) {
-    ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", proto.name(), "': external data offset ", offset, " is past the end of '", location, "'");
+    ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", proto.name(), "': external data offset ", offset,
+               " is past the end of '", where.location, "'");
   }
   if (length < 0) length = file_size - offset;
-  if (offset + length > file_size) {
-    ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", proto.name(), "': external data [", offset, ", ", offset + length,
-               ") is past the end of '", location, "' (", file_size, " bytes)");
+  if (length > file_size - offset) {
+    ThrowError(ErrorCode::kInvalidProtobuf, "tensor '", proto.name(), "': external data [", offset, ", ",
+               offset + length, ") is past the end of '", where.location, "' (", file_size, " bytes)");
   }
-  std::string data(static_cast<size_t>(length), '\0');
-  in.seekg(offset);
-  in.read(data.data(), length);
+  return {static_cast<size_t>(offset), static_cast<size_t>(length)};
+}
+
+void LoadExternalData(onnx::TensorProto& proto, const std::string& model_dir) {
+  if (proto.data_location() != onnx::TensorProto::EXTERNAL) return;
+  const ExternalDataLocation where = LocateExternalData(proto, model_dir);
+  std::ifstream in(where.path, std::ios::binary);
+  if (!in) {
+    ThrowError(ErrorCode::kNoSuchFile, "tensor '", proto.name(), "': cannot open external data file '", where.path, "'");
+  }
+  in.seekg(0, std::ios::end);
+  const auto [offset, length] = ExternalDataRange(proto, where, static_cast<int64_t>(in.tellg()));
+  std::string data(length, '\0');
+  in.seekg(static_cast<std::streamoff>(offset));
+  in.read(data.data(), static_cast<std::streamsize>(length));
   proto.set_raw_data(std::move(data));
   proto.clear_external_data();
   proto.set_data_location(onnx::TensorProto::DEFAULT);

@@ -6,6 +6,8 @@
 #include <unordered_set>
 
 #include "core/common/status.h"
+#include "core/framework/tensorprotoutils.h"
+#include "core/graph/external_data_source.h"
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
 
@@ -112,20 +114,32 @@ bool Graph::IsGraphOutput(const std::string& name) const {
   return false;
 }
 
-const onnx::TensorProto* Graph::GetInitializer(const std::string& name, bool search_outer_scope) const {
-  auto it = initializers_.find(name);
-  if (it != initializers_.end()) return &it->second;
+const Graph* Graph::InitializerOwner(const std::string& name, bool search_outer_scope) const {
+  if (initializers_.count(name)) return this;
   if (search_outer_scope && parent_) {
     // A name defined locally (as input or node output) shadows the outer scope.
     if (GetProducerNode(name)) return nullptr;
     for (const NodeArg* a : inputs_with_initializers_)
       if (a->Name() == name) return nullptr;
-    return parent_->GetInitializer(name, true);
+    return parent_->InitializerOwner(name, true);
   }
   return nullptr;
 }
 
+const onnx::TensorProto* Graph::GetInitializer(const std::string& name, bool search_outer_scope) const {
+  const Graph* owner = InitializerOwner(name, search_outer_scope);
+  return owner ? &owner->initializers_.at(name) : nullptr;
+}
+
+const MappedBytes* Graph::GetMappedData(const std::string& name, bool search_outer_scope) const {
+  const Graph* owner = InitializerOwner(name, search_outer_scope);
+  if (!owner) return nullptr;
+  auto it = owner->mapped_data_.find(name);
+  return it == owner->mapped_data_.end() ? nullptr : &it->second;
+}
+
 void Graph::AddInitializer(const onnx::TensorProto& t) {
+  mapped_data_.erase(t.name());
   initializers_[t.name()] = t;
   onnx::TypeProto type;
   auto* tt = type.mutable_tensor_type();
@@ -135,7 +149,51 @@ void Graph::AddInitializer(const onnx::TensorProto& t) {
   GetOrCreateNodeArg(t.name(), nullptr).SetType(type);
 }
 
-void Graph::RemoveInitializer(const std::string& name) { initializers_.erase(name); }
+void Graph::AddMappedInitializer(const onnx::TensorProto& metadata, MappedBytes bytes) {
+  AddInitializer(metadata);
+  mapped_data_[metadata.name()] = std::move(bytes);
+}
+
+void Graph::CopyInitializerFrom(const Graph& source, const std::string& name) {
+  const onnx::TensorProto* t = source.GetInitializer(name, true);
+  ORTLITE_ENFORCE(t, "no initializer '", name, "' to copy");
+  if (const MappedBytes* mapped = source.GetMappedData(name, true)) {
+    AddMappedInitializer(*t, *mapped);
+  } else {
+    AddInitializer(*t);
+  }
+}
+
+void Graph::RemoveInitializer(const std::string& name) {
+  initializers_.erase(name);
+  auto it = mapped_data_.find(name);
+  if (it == mapped_data_.end()) return;
+  it->second.DropPages();
+  mapped_data_.erase(it);
+}
+
+void Graph::DetachMappedData() {
+  for (auto& [name, bytes] : mapped_data_) {
+    onnx::TensorProto& t = initializers_.at(name);
+    t.set_raw_data(bytes.ToString());
+    t.clear_external_data();
+    t.set_data_location(onnx::TensorProto::DEFAULT);
+  }
+  mapped_data_.clear();
+  for (auto& n : nodes_)
+    if (n)
+      for (auto& [attr, sub] : n->subgraphs_) sub->DetachMappedData();
+}
+
+bool Graph::MapsFile(const std::string& path) const {
+  for (const auto& [name, bytes] : mapped_data_)
+    if (bytes.file && bytes.file->IsFile(path)) return true;
+  for (const auto& n : nodes_)
+    if (n)
+      for (const auto& [attr, sub] : n->subgraphs_)
+        if (sub->MapsFile(path)) return true;
+  return false;
+}
 
 bool Graph::IsConstantInitializer(const std::string& name, bool search_outer_scope) const {
   if (initializers_.count(name)) {
@@ -233,15 +291,26 @@ std::string NodeLabel(const Node& n) {
 }
 }  // namespace
 
-void Graph::LoadFromProto(onnx::GraphProto& proto, const std::string& model_dir) {
+void Graph::LoadFromProto(onnx::GraphProto& proto, const std::string& model_dir, ExternalDataSource* external_data) {
   name_ = proto.name();
+  std::unique_ptr<ExternalDataSource> own_source;
   for (auto& t : *proto.mutable_initializer()) {
     if (t.name().empty()) ThrowError(ErrorCode::kInvalidGraph, "graph '", name_, "' has an initializer without a name");
     onnx::TensorProto empty;
     empty.set_name(t.name());
     empty.set_data_type(t.data_type());
     *empty.mutable_dims() = t.dims();
-    AddInitializer(empty);
+    if (t.data_location() == onnx::TensorProto::EXTERNAL && t.data_type() != onnx::TensorProto::STRING) {
+      if (!external_data) {
+        own_source = std::make_unique<ExternalDataSource>(model_dir);
+        external_data = own_source.get();
+      }
+      MappedBytes bytes = external_data->Resolve(t);
+      AddMappedInitializer(empty, std::move(bytes));
+    } else {
+      LoadExternalData(t, model_dir);  // strings cannot be mapped; the data must be parsed
+      AddInitializer(empty);
+    }
     initializers_[t.name()].Swap(&t);
   }
   for (const auto& vi : proto.value_info()) {
@@ -278,7 +347,11 @@ void Graph::LoadFromProto(onnx::GraphProto& proto, const std::string& model_dir)
     for (auto& [attr_name, attr] : node.attributes_) {
       if (attr.type() == onnx::AttributeProto::GRAPH || attr.has_g()) {
         auto sub = std::make_unique<Graph>(opset_imports_, this, &node);
-        sub->LoadFromProto(*attr.mutable_g(), model_dir);
+        if (!external_data) {
+          own_source = std::make_unique<ExternalDataSource>(model_dir);
+          external_data = own_source.get();
+        }
+        sub->LoadFromProto(*attr.mutable_g(), model_dir, external_data);
         node.subgraphs_[attr_name] = std::move(sub);
         attr.clear_g();  // the IR is the one copy now; ToProto writes it back
       } else if (attr.graphs_size() > 0) {
@@ -415,7 +488,7 @@ void Graph::InferTypesAndShapes() {
     op->set_domain(domain);
     op->set_version(version);
   }
-  ToProto(*model.mutable_graph());
+  ToProto(*model.mutable_graph(), /*with_mapped_data=*/false);
   onnx::ShapeInferenceOptions options{false, 0, true};
   try {
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
@@ -428,7 +501,7 @@ void Graph::InferTypesAndShapes() {
     if (NodeArg* a = GetNodeArg(vi.name())) a->UpdateType(vi.type());
 }
 
-void Graph::ToProto(onnx::GraphProto& proto) const {
+void Graph::ToProto(onnx::GraphProto& proto, bool with_mapped_data) const {
   proto.Clear();
   proto.set_name(name_);
   auto set_vi = [&](onnx::ValueInfoProto* vi, const NodeArg* a) {
@@ -437,7 +510,16 @@ void Graph::ToProto(onnx::GraphProto& proto) const {
   };
   for (const NodeArg* a : inputs_with_initializers_) set_vi(proto.add_input(), a);
   for (const NodeArg* a : outputs_) set_vi(proto.add_output(), a);
-  for (const auto& [name, t] : initializers_) *proto.add_initializer() = t;
+  for (const auto& [name, t] : initializers_) {
+    onnx::TensorProto* out = proto.add_initializer();
+    *out = t;
+    auto mapped = mapped_data_.find(name);
+    if (with_mapped_data && mapped != mapped_data_.end()) {
+      out->set_raw_data(mapped->second.ToString());
+      out->clear_external_data();
+      out->set_data_location(onnx::TensorProto::DEFAULT);
+    }
+  }
   std::unordered_set<std::string> io;
   for (const NodeArg* a : inputs_with_initializers_) io.insert(a->Name());
   for (const NodeArg* a : outputs_) io.insert(a->Name());
@@ -462,7 +544,7 @@ void Graph::ToProto(onnx::GraphProto& proto) const {
     for (const auto& k : names) {
       auto* ap = np->add_attribute();
       *ap = n->GetAttributes().at(k);
-      if (const Graph* sub = n->GetSubgraph(k)) sub->ToProto(*ap->mutable_g());
+      if (const Graph* sub = n->GetSubgraph(k)) sub->ToProto(*ap->mutable_g(), with_mapped_data);
     }
   }
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/framework/data_types.h"
+#include "core/graph/mapped_file.h"
 #include "onnx/onnx_pb.h"
 
 namespace onnx {
@@ -22,6 +23,7 @@ namespace ortlite {
 
 using NodeIndex = size_t;
 class Graph;
+class ExternalDataSource;
 
 class NodeArg {
  public:
@@ -109,8 +111,10 @@ class Graph {
   Graph& operator=(const Graph&) = delete;
 
   // Builds the IR from a GraphProto (types from value_info/inputs/outputs; subgraphs recursively).
-  // Initializers are moved out of `proto`.
-  void LoadFromProto(onnx::GraphProto& proto, const std::string& model_dir);
+  // Initializers are moved out of `proto`; those with external data keep it where it is, read
+  // through `external_data` (by default, external-data files in model_dir, mapped on demand).
+  void LoadFromProto(onnx::GraphProto& proto, const std::string& model_dir,
+                     ExternalDataSource* external_data = nullptr);
 
   const std::string& Name() const { return name_; }
   void SetName(std::string n) { name_ = std::move(n); }
@@ -130,11 +134,27 @@ class Graph {
   void SetOutputs(std::vector<const NodeArg*> outputs) { outputs_ = std::move(outputs); }
   bool IsGraphOutput(const std::string& name) const;
 
-  // Initializers (constant tensors as protobuf; external data already resolved into raw_data).
+  // Initializers: name, type and dims as TensorProto. Small and generated ones hold their data
+  // there too; large ones loaded from a file keep it in a mapping of that file (GetMappedData),
+  // and their TensorProto says data_location EXTERNAL. Read data through InitializerToTensor
+  // (tensorprotoutils.h), which handles both.
   const std::map<std::string, onnx::TensorProto>& Initializers() const { return initializers_; }
   const onnx::TensorProto* GetInitializer(const std::string& name, bool search_outer_scope = false) const;
+  // Where initializer `name`'s data is mapped, or nullptr when its TensorProto holds it.
+  const MappedBytes* GetMappedData(const std::string& name, bool search_outer_scope = false) const;
   void AddInitializer(const onnx::TensorProto& t);
+  // An initializer whose data stays in a mapping; `metadata` gives its name, type and dims.
+  void AddMappedInitializer(const onnx::TensorProto& metadata, MappedBytes bytes);
+  // Adds initializer `name` of `source` (or of its enclosing graphs) to this graph. Mapped data
+  // is shared, not copied.
+  void CopyInitializerFrom(const Graph& source, const std::string& name);
+  // Removes an initializer; pages of its mapped data that were read are given back.
   void RemoveInitializer(const std::string& name);
+  // Copies mapped data of this graph and its subgraphs into their TensorProtos and lets go of
+  // the mappings, e.g. before the mapped file is overwritten.
+  void DetachMappedData();
+  // True if initializers of this graph or its subgraphs are mapped from the file at `path`.
+  bool MapsFile(const std::string& path) const;
   // An initializer that is not also a graph input (so a feed cannot override it).
   bool IsConstantInitializer(const std::string& name, bool search_outer_scope = false) const;
 
@@ -162,8 +182,10 @@ class Graph {
   // Schema lookup also sets each node's SinceVersion. Throws naming the node on failure.
   void InferTypesAndShapes();
 
-  // Serialises the graph (used for saving optimised models and for dumps).
-  void ToProto(onnx::GraphProto& proto) const;
+  // Serialises the graph (used for saving optimised models and for dumps). Without
+  // `with_mapped_data`, mapped initializers stay external references that only this process can
+  // resolve (enough for type inference, which reads only small constants).
+  void ToProto(onnx::GraphProto& proto, bool with_mapped_data = true) const;
 
   // Values read by this graph (or its nested subgraphs) that come from an enclosing scope.
   std::vector<std::string> OuterScopeValueNames() const;
@@ -176,6 +198,8 @@ class Graph {
 
  private:
   void ComputeImplicitInputs();
+  // The graph (this or an enclosing one) whose initializer `name` is visible here, or nullptr.
+  const Graph* InitializerOwner(const std::string& name, bool search_outer_scope) const;
 
   std::string name_;
   std::unordered_map<std::string, int> opset_imports_;
@@ -184,6 +208,7 @@ class Graph {
   std::unordered_map<std::string, std::unique_ptr<NodeArg>> node_args_;
   std::vector<const NodeArg*> inputs_, inputs_with_initializers_, outputs_;
   std::map<std::string, onnx::TensorProto> initializers_;
+  std::unordered_map<std::string, MappedBytes> mapped_data_;
   std::vector<std::unique_ptr<Node>> nodes_;
   int num_nodes_ = 0;
   std::unordered_map<std::string, NodeIndex> producer_;

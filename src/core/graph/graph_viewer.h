@@ -22,6 +22,8 @@ class GraphViewer {
   const Node* GetNode(NodeIndex i) const;
   const std::vector<const NodeArg*>& GetInputs() const { return graph_.GetInputs(); }
   const std::vector<const NodeArg*>& GetOutputs() const { return graph_.GetOutputs(); }
+  // Initializer metadata; a large initializer's data may be mapped rather than in its TensorProto
+  // (Graph::GetMappedData): read data with InitializerToTensor (tensorprotoutils.h).
   const std::map<std::string, onnx::TensorProto>& GetAllInitializedTensors() const { return graph_.Initializers(); }
   bool IsConstantInitializer(const std::string& name) const { return graph_.IsConstantInitializer(name, true); }
   const onnx::TensorProto* GetConstantInitializer(const std::string& name) const;

@@ -8,25 +8,43 @@
 
 #include "core/framework/logging.h"
 #include "core/framework/tensorprotoutils.h"
+#include "core/graph/external_data_source.h"
+#include "core/graph/payload_lifting.h"
 #include "onnx/shape_inference/implementation.h"
-
-// After the onnx headers: POSIX macros would clash with names in onnx/defs/parser.h.
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace ortlite {
 
 namespace {
 
+// Tensor attributes are parsed with their node, so their external data is read in. So is that of
+// small initializers, which type inference may read (shape operands); larger initializers keep
+// theirs where it is, mapped when the graph is built.
 void ResolveExternalDataInGraph(onnx::GraphProto& g, const std::string& dir) {
-  for (auto& t : *g.mutable_initializer()) LoadExternalData(t, dir);
+  for (auto& t : *g.mutable_initializer()) {
+    if (t.data_location() != onnx::TensorProto::EXTERNAL) continue;
+    int64_t length = -1;
+    bool lifted = false;
+    for (const auto& kv : t.external_data()) {
+      if (kv.key() == "length") length = std::stoll(kv.value());
+      lifted |= kv.key() == kLiftedSliceKey;
+    }
+    if (!lifted && length >= 0 && length < static_cast<int64_t>(kMinLiftedPayloadBytes)) LoadExternalData(t, dir);
+  }
   for (auto& n : *g.mutable_node()) {
     for (auto& a : *n.mutable_attribute()) {
       if (a.has_t()) LoadExternalData(*a.mutable_t(), dir);
       if (a.has_g()) ResolveExternalDataInGraph(*a.mutable_g(), dir);
     }
+  }
+}
+
+void ParseModel(const void* data, size_t size, onnx::ModelProto& proto) {
+  if (size == 0) ThrowError(ErrorCode::kInvalidProtobuf, "the model is empty");
+  if (size > static_cast<size_t>(INT32_MAX)) {
+    ThrowError(ErrorCode::kInvalidProtobuf, "the model is larger than 2 GB; store its weights as external data");
+  }
+  if (!proto.ParseFromArray(data, static_cast<int>(size))) {
+    ThrowError(ErrorCode::kInvalidProtobuf, "the model is not a valid ONNX protobuf (truncated or corrupt)");
   }
 }
 
@@ -62,25 +80,24 @@ void CheckValuesDefined(const Graph& graph) {
 }  // namespace
 
 std::unique_ptr<Model> Model::LoadFromFile(const std::string& path) {
-  // The file is mapped rather than read: parsing copies what it keeps, so the file's bytes never
-  // sit in memory twice.
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) ThrowError(ErrorCode::kNoSuchFile, "cannot open model file '", path, "'");
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    ThrowError(ErrorCode::kNoSuchFile, "model file '", path, "' is not a regular file");
-  }
-  const size_t size = static_cast<size_t>(st.st_size);
-  void* map = size ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
-  ::close(fd);
-  if (size && map == MAP_FAILED) ThrowError(ErrorCode::kNoSuchFile, "cannot map model file '", path, "'");
-  std::unique_ptr<void, std::function<void(void*)>> unmap(map, [size](void* p) {
-    if (p) ::munmap(p, size);
-  });
-  const std::string dir = std::filesystem::path(path).parent_path().string();
+  // The file stays mapped: large initializers are read from the mapping rather than copied into
+  // the parsed message (payload_lifting.h), so their bytes are never in memory twice, and pages
+  // no kernel reads never become resident.
+  std::shared_ptr<const MappedFile> file = MappedFile::Open(path, "model file");
   try {
-    return LoadFromBytes(map, size, dir);
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    onnx::ModelProto proto;
+    LiftedPayloads lifted;
+    if (file->Size() <= static_cast<size_t>(INT32_MAX) &&
+        LiftLargePayloads(file->Data(), file->Size(), kMinLiftedPayloadBytes, &lifted)) {
+      ParseModel(lifted.compact.data(), lifted.compact.size(), proto);
+      lifted.compact = std::string();
+      ExternalDataSource source(dir, file, std::move(lifted.slices));
+      return LoadFromProto(std::move(proto), dir, &source);
+    }
+    ParseModel(file->Data(), file->Size(), proto);
+    file.reset();
+    return LoadFromProto(std::move(proto), dir);
   } catch (const OrtliteError& e) {
     throw OrtliteError(e.Code(), MakeString("model '", path, "': ", e.what()));
   }
@@ -88,17 +105,16 @@ std::unique_ptr<Model> Model::LoadFromFile(const std::string& path) {
 
 std::unique_ptr<Model> Model::LoadFromBytes(const void* data, size_t size, const std::string& model_dir) {
   onnx::ModelProto proto;
-  if (size == 0) ThrowError(ErrorCode::kInvalidProtobuf, "the model is empty");
-  if (size > static_cast<size_t>(INT32_MAX)) {
-    ThrowError(ErrorCode::kInvalidProtobuf, "the model is larger than 2 GB; store its weights as external data");
-  }
-  if (!proto.ParseFromArray(data, static_cast<int>(size))) {
-    ThrowError(ErrorCode::kInvalidProtobuf, "the model is not a valid ONNX protobuf (truncated or corrupt)");
-  }
+  ParseModel(data, size, proto);
   return LoadFromProto(std::move(proto), model_dir);
 }
 
 std::unique_ptr<Model> Model::LoadFromProto(onnx::ModelProto proto, const std::string& model_dir) {
+  return LoadFromProto(std::move(proto), model_dir, nullptr);
+}
+
+std::unique_ptr<Model> Model::LoadFromProto(onnx::ModelProto proto, const std::string& model_dir,
+                                            ExternalDataSource* external_data) {
   auto model = std::make_unique<Model>();
   model->model_dir_ = model_dir;
   if (!proto.has_graph()) ThrowError(ErrorCode::kInvalidProtobuf, "the model has no graph (truncated or not an ONNX model)");
@@ -138,7 +154,7 @@ std::unique_ptr<Model> Model::LoadFromProto(onnx::ModelProto proto, const std::s
   }
 
   model->graph_ = std::make_unique<Graph>(opsets);
-  model->graph_->LoadFromProto(*proto.mutable_graph(), model_dir);
+  model->graph_->LoadFromProto(*proto.mutable_graph(), model_dir, external_data);
   CheckValuesDefined(*model->graph_);
   return model;
 }

@@ -27,6 +27,10 @@ class Model {
   static std::unique_ptr<Model> LoadFromFile(const std::string& path);
   static std::unique_ptr<Model> LoadFromBytes(const void* data, size_t size, const std::string& model_dir = "");
   static std::unique_ptr<Model> LoadFromProto(onnx::ModelProto proto, const std::string& model_dir);
+  // `external_data` resolves initializers stored outside their TensorProto (default: files in
+  // model_dir).
+  static std::unique_ptr<Model> LoadFromProto(onnx::ModelProto proto, const std::string& model_dir,
+                                              ExternalDataSource* external_data);
 
   Graph& MainGraph() { return *graph_; }
   const Graph& MainGraph() const { return *graph_; }

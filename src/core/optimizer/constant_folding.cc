@@ -38,9 +38,6 @@ bool Foldable(const Graph& graph, const Node& n, const KernelRegistry& cpu) {
 std::vector<OrtValue> RunAlone(const Graph& graph, const Node& node, const std::string& model_dir) {
   onnx::GraphProto g;
   g.set_name("constant_folding");
-  std::unordered_set<std::string> added;
-  for (const NodeArg* a : node.InputDefs())
-    if (a->Exists() && added.insert(a->Name()).second) *g.add_initializer() = *graph.GetInitializer(a->Name());
   auto* np = g.add_node();
   np->set_name(node.Name());
   np->set_op_type(node.OpType());
@@ -56,6 +53,10 @@ std::vector<OrtValue> RunAlone(const Graph& graph, const Node& node, const std::
   for (const auto& [k, v] : node.GetAttributes()) *np->add_attribute() = v;
   Graph tiny(graph.OpsetImports());
   tiny.LoadFromProto(g, model_dir);
+  // Mapped constants are shared with the tiny graph, not copied.
+  std::unordered_set<std::string> added;
+  for (const NodeArg* a : node.InputDefs())
+    if (a->Exists() && added.insert(a->Name()).second) tiny.CopyInitializerFrom(graph, a->Name());
   CpuExecutionProvider cpu;
   for (Node* n : tiny.Nodes()) n->SetExecutionProviderType(cpu.Type());
   SessionStateConfig config;
@@ -104,6 +105,7 @@ class ConstantFolding final : public GraphTransformer {
   bool Apply(Graph& graph, const TransformContext& ctx) const override {
     const KernelRegistry& cpu = CpuKernelRegistry();
     bool changed = false;
+    std::vector<std::string> folded_inputs;
     for (NodeIndex i : std::vector<NodeIndex>(graph.TopologicalOrder())) {
       Node* n = graph.GetNode(i);
       if (!n) continue;
@@ -125,10 +127,19 @@ class ConstantFolding final : public GraphTransformer {
         if (!a->Exists()) continue;
         graph.AddInitializer(TensorToProto(outs[k++].Get(), a->Name()));
       }
+      for (const NodeArg* a : n->InputDefs())
+        if (a->Exists()) folded_inputs.push_back(a->Name());
       graph.RemoveNode(i);
       changed = true;
     }
-    if (changed) graph.Resolve();
+    if (changed) {
+      graph.Resolve();
+      // Constants only the folded nodes read are dead now (their mapped pages go back too).
+      for (const std::string& name : folded_inputs) {
+        if (graph.IsConstantInitializer(name) && !graph.IsGraphOutput(name) && graph.GetConsumerNodes(name).empty())
+          graph.RemoveInitializer(name);
+      }
+    }
     return changed;
   }
 };

@@ -62,7 +62,7 @@ std::optional<Tensor> ConstantTensor(const Graph& g, const NodeArg* a) {
   const onnx::TensorProto* p = ConstantProto(g, a);
   if (!p) return std::nullopt;
   try {
-    return TensorFromProto(*p);
+    return InitializerToTensor(g, a->Name());
   } catch (const std::exception&) {
     return std::nullopt;  // malformed data: leave the node to report it at run time
   }

@@ -6,6 +6,10 @@
 #include <thread>
 #include <unordered_map>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "core/framework/logging.h"
 #include "core/framework/tensorprotoutils.h"
 #include "core/optimizer/gradient_expansion.h"
@@ -119,6 +123,8 @@ void InferenceSession::Initialize() {
       TransformGraph(graph, max_level, SplitList(options_.GetConfigEntry("optimization.disable_specified_optimizers")), tctx);
 
   if (!options_.optimized_model_filepath.empty()) {
+    // Overwriting the file weights are mapped from would change them under the session.
+    if (graph.MapsFile(options_.optimized_model_filepath)) graph.DetachMappedData();
     onnx::ModelProto proto = model_->ToProto();
     std::ofstream out(options_.optimized_model_filepath, std::ios::binary);
     if (!out || !proto.SerializeToOstream(&out)) {
@@ -165,6 +171,11 @@ void InferenceSession::Initialize() {
   config.prepacking = options_.GetConfigEntry("session.disable_prepacking", "0") != "1";
   state_ = std::make_unique<SessionState>(graph, eps, &compiled_, intra_pool_.get(), inter_pool_.get(), config);
   state_->Initialize();
+#if defined(__GLIBC__)
+  // Graph transforms and kernel creation free many temporary buffers (copies of weights, packing
+  // scratch); hand the free pages inside the heap back instead of leaving them resident.
+  malloc_trim(0);
+#endif
   initialized_ = true;
   profiler_.AddEvent("Session", "session_initialization", start);
 }

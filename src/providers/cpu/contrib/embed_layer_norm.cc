@@ -6,6 +6,7 @@
 // negative ids counting from the end of the table. Optional outputs: mask_index (B), the number of
 // nonzero entries of each row of mask (S when there is no mask), and embedding_sum (e).
 // epsilon defaults to 1e-12. Tokens run in parallel; 16-bit floats compute in float.
+#include <cstring>
 #include <vector>
 
 #include "core/framework/kernel_registry.h"
@@ -45,9 +46,15 @@ int64_t RowIndex(int64_t id, int64_t rows, const char* what) {
 }
 
 class EmbedLayerNormalization final : public OpKernel {
+  static constexpr size_t kWordEmbedding = 2, kPositionEmbedding = 3, kSegmentEmbedding = 4;
+
  public:
   explicit EmbedLayerNormalization(const OpKernelInfo& info)
-      : OpKernel(info), epsilon_(info.GetAttrOrDefault<float>("epsilon", 1e-12f)) {}
+      : OpKernel(info), epsilon_(info.GetAttrOrDefault<float>("epsilon", 1e-12f)) {
+    // Rows are copied out of the tables, so constant tables can stay in the model file's
+    // mapping whatever their alignment, and rows no token selects are never read.
+    for (size_t table : {kWordEmbedding, kPositionEmbedding, kSegmentEmbedding}) info.MarkConstantInputReadAsBytes(table);
+  }
 
   void Compute(OpKernelContext& ctx) const override {
     const Tensor& input_ids = ctx.RequiredInput(0);
@@ -121,23 +128,27 @@ class EmbedLayerNormalization final : public OpKernel {
       using T = typename decltype(tag)::type;
       using C = CalcType<T>;
       ComputeBuffer<T> g(gamma.Data<T>(), hidden), b(beta.Data<T>(), hidden);
-      const T* wt = word.Data<T>();
-      const T* pt = position.Data<T>();
-      const T* st = segment ? segment->Data<T>() : nullptr;
+      // The tables are read as bytes: they may be unaligned (see the constructor).
+      const size_t row_bytes = static_cast<size_t>(hidden) * sizeof(T);
+      const char* wt = static_cast<const char*>(word.DataRaw());
+      const char* pt = static_cast<const char*>(position.DataRaw());
+      const char* st = segment ? static_cast<const char*>(segment->DataRaw()) : nullptr;
       T* y = out->MutableData<T>();
       T* sum_out = sum ? sum->MutableData<T>() : nullptr;
       ThreadPool::TryParallelFor(ctx.GetThreadPool(), tokens, 12.0 * hidden, [&](int64_t begin, int64_t end) {
         std::vector<C> row(static_cast<size_t>(hidden));
+        std::vector<T> w(static_cast<size_t>(hidden)), p(static_cast<size_t>(hidden)), sg(st ? hidden : 0);
         for (int64_t t = begin; t < end; ++t) {
-          const T* w = wt + word_rows[t] * hidden;
-          const T* p = pt + pos_rows[t] * hidden;
+          std::memcpy(w.data(), wt + word_rows[t] * row_bytes, row_bytes);
+          std::memcpy(p.data(), pt + pos_rows[t] * row_bytes, row_bytes);
+          if (st) std::memcpy(sg.data(), st + seg_rows[t] * row_bytes, row_bytes);
           if constexpr (std::is_same_v<T, C>) {
-            Row<C>(row.data(), hidden) = ConstRow<C>(w, hidden) + ConstRow<C>(p, hidden);
-            if (st) Row<C>(row.data(), hidden) += ConstRow<C>(st + seg_rows[t] * hidden, hidden);
+            Row<C>(row.data(), hidden) = ConstRow<C>(w.data(), hidden) + ConstRow<C>(p.data(), hidden);
+            if (st) Row<C>(row.data(), hidden) += ConstRow<C>(sg.data(), hidden);
           } else {
             for (int64_t i = 0; i < hidden; ++i) {
               row[i] = static_cast<C>(ToCompute(w[i])) + static_cast<C>(ToCompute(p[i]));
-              if (st) row[i] += static_cast<C>(ToCompute(st[seg_rows[t] * hidden + i]));
+              if (st) row[i] += static_cast<C>(ToCompute(sg[i]));
             }
           }
           if (sum_out)
