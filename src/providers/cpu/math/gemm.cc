@@ -1,15 +1,17 @@
-// Cache-blocked, packed GEMM.
+// Cache-blocked GEMM driver.
 //
 // The output is split into a grid of tasks (row range x column range), one per thread, chosen so
 // the tasks hold equal numbers of micro-tiles. Each task runs, for its own rows and columns:
 //   for jc over columns in blocks of NC:
 //     for pc over K in blocks of KC:
-//       B block (KC x NC, in L2): pre-packed panels, or packed now into the task's scratch
-//       for each A panel (mr x KC, stays in L1; pre-packed or packed now):
+//       B block (KC x NC, in L2): pre-packed panels, packed by the first row of tiles, or (few
+//       rows of tiles) read in place
+//       for each A panel (mr x KC, stays in L1): pre-packed, read in place, or packed
 //         for each B panel of the block: micro-kernel
 // The first K block applies the caller's beta, later ones accumulate (beta = 1); the last one
 // also runs the epilogue (bias, residual, activation) on the tile in registers.
 // Degenerate shapes of the plain GEMM (M == 1 or N == 1) go to dot/axpy paths that skip packing.
+// The scalar references and the integer GEMM are in gemm_reference.cc.
 #include "providers/cpu/math/gemm.h"
 
 #include <algorithm>
@@ -22,69 +24,6 @@
 #include "core/common/status.h"
 
 namespace ortlite {
-
-// ---- activations -----------------------------------------------------------------------------
-
-Activation Activation::FromName(const std::string& name, const std::vector<float>& params) {
-  Activation a;
-  auto need = [&](size_t n) {
-    ORTLITE_CHECK_ARG(params.size() >= n, "activation ", name, " needs ", n, " activation_params, got ",
-                      params.size());
-  };
-  if (name.empty()) return a;
-  if (name == "Relu") {
-    a.kind = ActivationKind::kRelu;
-  } else if (name == "Clip") {
-    need(2);
-    a.kind = ActivationKind::kClip;
-    a.alpha = params[0];
-    a.beta = params[1];
-  } else if (name == "LeakyRelu") {
-    a.kind = ActivationKind::kLeakyRelu;
-    a.alpha = params.empty() ? 0.01f : params[0];
-  } else if (name == "Sigmoid") {
-    a.kind = ActivationKind::kSigmoid;
-  } else if (name == "Tanh") {
-    a.kind = ActivationKind::kTanh;
-  } else if (name == "HardSigmoid") {
-    a.kind = ActivationKind::kHardSigmoid;
-    a.alpha = params.size() >= 1 ? params[0] : 0.2f;
-    a.beta = params.size() >= 2 ? params[1] : 0.5f;
-  } else {
-    ThrowError(ErrorCode::kInvalidArgument, "unsupported fused activation '", name, "'");
-  }
-  return a;
-}
-
-float ActivationReference(const Activation& act, float x) {
-  switch (act.kind) {
-    case ActivationKind::kNone: return x;
-    case ActivationKind::kRelu: return x > 0.f ? x : 0.f;
-    // Clip as the ONNX op: max first, then min (min > max gives max).
-    case ActivationKind::kClip: return std::min(std::max(x, act.alpha), act.beta);
-    case ActivationKind::kLeakyRelu: return x >= 0.f ? x : act.alpha * x;
-    case ActivationKind::kSigmoid: return 1.f / (1.f + std::exp(-x));
-    case ActivationKind::kTanh: return std::tanh(x);
-    case ActivationKind::kHardSigmoid: return std::max(0.f, std::min(1.f, act.alpha * x + act.beta));
-  }
-  return x;
-}
-
-void ApplyActivation(const Activation& act, float* x, int64_t n) {
-  switch (act.kind) {
-    case ActivationKind::kNone: return;
-    case ActivationKind::kRelu:
-      for (int64_t i = 0; i < n; ++i) x[i] = x[i] > 0.f ? x[i] : 0.f;
-      return;
-    case ActivationKind::kClip:
-      for (int64_t i = 0; i < n; ++i) x[i] = std::min(std::max(x[i], act.alpha), act.beta);
-      return;
-    default:
-      for (int64_t i = 0; i < n; ++i) x[i] = ActivationReference(act, x[i]);
-      return;
-  }
-}
-
 namespace gemm_detail {
 namespace {
 
@@ -381,11 +320,16 @@ struct OperandB {
 // [Split(i), Split(i + 1)).
 inline int64_t SplitPoint(int64_t units, int64_t parts, int64_t i) { return units * i / parts; }
 
-// Blocking: an A panel of KC columns (12 x 384 floats = 18 KiB) stays in L1 while the B block
-// (KC x NC, up to 768 KiB, half of L2 so C tiles and the next A panels fit beside it) streams from
-// L2. K and N are split into near-equal blocks so no block is a sliver.
+// Blocking. The micro-kernel's A panel (12 x KC floats, 16 KiB at KC = 342) stays in L1 while
+// the B block (KC x NC, up to 768 KiB: the rest of L2 holds the C tiles and the A rows streaming
+// past) is read from L2 once per A panel. K and N are split into near-equal blocks so no block is
+// a sliver.
 constexpr int64_t kKcMaxBytes = 384 * 4;
 constexpr int64_t kBBlockBytes = 768 * 1024;
+// Untransposed B is read in place, without packing, when at most this many A panels use each
+// block of it (one, whatever the stride; up to three when the stride does not alias): packing
+// would cost more than the strided reads.
+constexpr int64_t kInPlaceBMaxPanels = 3;
 
 struct Blocking {
   int64_t kc, k_blocks;
@@ -400,6 +344,31 @@ Blocking ChooseKBlocking(int64_t K) {
   return b;
 }
 
+// Near-equal blocks of whole `unit`s covering `total`, none larger than `cap` (rounded up to a
+// unit).
+inline int64_t BalancedBlock(int64_t total, int64_t cap, int64_t unit) {
+  cap = std::max<int64_t>(unit, cap / unit * unit);
+  const int64_t blocks = (total + cap - 1) / cap;
+  return ((total + blocks - 1) / blocks + unit - 1) / unit * unit;
+}
+
+// Rows of a matrix whose stride is a multiple of 4 KiB share L1 and L2 sets (and the L1 TLB
+// reach): a B block read in place from such rows keeps evicting itself, so it is packed instead.
+template <typename T>
+bool StrideAliases(int64_t ld) {
+  return (ld * static_cast<int64_t>(sizeof(T))) % 4096 == 0;
+}
+
+// One task: rows [row_begin, row_end) x columns [col_begin, col_end) of C.
+//   for jc over column blocks:
+//     for pc over K blocks (the C block of this column block stays warm across them):
+//       B block (KC x NC, stays in L2): pre-packed, packed by the first A panel's tiles as they
+//       read it, packed by the caller's packer, or (few A panels) read in place
+//       for each A panel (stays in L1): pre-packed, read in place, or packed now
+//         for each B panel of the block: micro-kernel
+// Reading an operand in place saves a pass over it: full-height panels of untransposed A always
+// are; untransposed B is when only one A panel uses it, or when few do and its row stride does
+// not alias.
 template <typename T>
 void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const OperandB<T>& b, int64_t M, int64_t K,
               int64_t row_begin, int64_t row_end, int64_t col_begin, int64_t col_end, T alpha, T beta, T* C,
@@ -407,16 +376,31 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
   const int mr = kernel.mr, nr = kernel.nr;
   const Blocking kb = ChooseKBlocking<T>(K);
   const int64_t kc_max = kb.kc;
-  const int64_t cols = col_end - col_begin;
-  const int64_t nc_cap = std::max<int64_t>(nr, kBBlockBytes / static_cast<int64_t>(sizeof(T)) / kc_max / nr * nr);
-  const int64_t n_blocks = (cols + nc_cap - 1) / nc_cap;
-  const int64_t nc_max = ((cols + n_blocks - 1) / n_blocks + nr - 1) / nr * nr;
+  const int64_t nc_max =
+      BalancedBlock(col_end - col_begin, kBBlockBytes / static_cast<int64_t>(sizeof(T)) / kc_max, nr);
+  const int64_t a_panels = (row_end - row_begin + mr - 1) / mr;
   const bool post_activation = ep && !KernelAppliesActivation(ep->activation.kind);
 
-  T* b_buffer = b.packed ? nullptr : Scratch<T>(0, static_cast<size_t>(kc_max * nc_max));
   const bool indirect = b.row_offsets != nullptr;
   const bool indirect_in_kernel = indirect && kernel.fn_indirect;
-  const bool pack_in_kernel = !b.packed && !b.packer && !indirect && !b.trans && kernel.fn_packing;
+  const bool b_plain = !b.packed && !b.packer && !indirect && !b.trans;
+  const bool b_in_place = b_plain && kernel.fn_strided &&
+                          (a_panels == 1 || (a_panels <= kInPlaceBMaxPanels && !StrideAliases<T>(b.ld)));
+  // Otherwise the first A panel's tiles pack plain B as they read it: cheaper than a separate
+  // pass, as the strided reads overlap the arithmetic.
+  const bool pack_in_kernel = b_plain && !b_in_place && kernel.fn_packing;
+  const bool a_in_place = !a.packed && !a.trans && kernel.fn_strided;
+  // With B read in place every A panel streams it again, so a short last panel (the 4 rows left
+  // of 16) costs nearly as much as a full one: split the rows evenly instead, in multiples of 4
+  // (the kernels' tile heights), unless A comes pre-packed in mr-row panels.
+  int64_t panel_rows = mr;
+  if (b_in_place && !a.packed && a_panels > 1) {
+    const int64_t rows = row_end - row_begin;
+    panel_rows = std::min<int64_t>(mr, ((rows + a_panels - 1) / a_panels + 3) / 4 * 4);
+  }
+
+  T* b_buffer = b.packed || b_in_place || indirect_in_kernel ? nullptr
+                                                             : Scratch<T>(0, static_cast<size_t>(kc_max * nc_max));
   T* a_buffer = a.packed ? nullptr : Scratch<T>(1, static_cast<size_t>(kc_max * mr));
 
   for (int64_t jc = col_begin; jc < col_end; jc += nc_max) {
@@ -427,36 +411,37 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
       const bool last_k = pc + kc >= K;
       const T beta_block = pc == 0 ? beta : T(1);
 
-      const T* b_block;
-      int64_t b_stride;
+      const T* b_block = b_buffer;
+      int64_t b_stride = kc * nr;
       if (b.packed) {
         b_block = b.packed + (jc / nr) * K * nr + pc * nr;
         b_stride = K * nr;
-      } else {
+      } else if (b_buffer) {
         if constexpr (std::is_same_v<T, float>) {
           if (b.packer) (*b.packer)(pc, kc, jc, nc, nr, b_buffer);
         }
-        if (pack_in_kernel || indirect_in_kernel) {
-          // Packed by the first row of tiles below, or read in place.
+        if (pack_in_kernel || b.packer) {
+          // Packed by the first row of tiles below, or by the caller.
         } else if (indirect) {
           PackIndirectBlock(b.data, b.row_offsets + pc, kc, jc, nc, nr, b_buffer);
-        } else if (!b.packer) {
-          if (!b.trans && kernel.pack_b) {
-            kernel.pack_b(b.data + pc * b.ld + jc, b.ld, kc, nc, b_buffer);
-          } else {
-            PackBBlock(b.trans, b.data, b.ld, pc, kc, jc, nc, nr, b_buffer);
-          }
+        } else if (!b.trans && kernel.pack_b) {
+          kernel.pack_b(b.data + pc * b.ld + jc, b.ld, kc, nc, b_buffer);
+        } else if (b.trans && kernel.pack_b_trans) {
+          kernel.pack_b_trans(b.data + jc * b.ld + pc, b.ld, kc, nc, b_buffer);
+        } else {
+          PackBBlock(b.trans, b.data, b.ld, pc, kc, jc, nc, nr, b_buffer);
         }
-        b_block = b_buffer;
-        b_stride = kc * nr;
       }
 
-      for (int64_t i0 = row_begin; i0 < row_end; i0 += mr) {
-        const int64_t m = std::min<int64_t>(mr, M - i0);
-        const T* a_panel;
+      for (int64_t i0 = row_begin; i0 < row_end; i0 += panel_rows) {
+        const int64_t q = (i0 - row_begin) / panel_rows;
+        const int64_t m = std::min<int64_t>(panel_rows, row_end - i0);
+        const bool packs_b = pack_in_kernel && q == 0;
+        const bool a_rows = a_in_place && m == mr && !indirect_in_kernel && !packs_b;
+        const T* a_panel = nullptr;
         if (a.packed) {
           a_panel = a.packed + (i0 / mr) * K * mr + pc * mr;
-        } else {
+        } else if (!a_rows) {
           if (!a.trans && kernel.pack_a) {
             kernel.pack_a(a.data + i0 * a.ld + pc, a.ld, m, kc, a_buffer);
           } else {
@@ -482,9 +467,14 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
           if (indirect_in_kernel) {
             kernel.fn_indirect(kc, a_panel, b.data + j0, b.row_offsets + pc, c_row + j0, ldc, m, n, alpha, beta_block,
                                kernel_ep);
-          } else if (pack_in_kernel && i0 == row_begin) {
+          } else if (packs_b) {
             kernel.fn_packing(kc, a_panel, b.data + pc * b.ld + j0, b.ld, b_buffer + jp * b_stride, c_row + j0, ldc, m,
                               n, alpha, beta_block, kernel_ep);
+          } else if (a_rows || b_in_place) {
+            const T* a_src = a_rows ? a.data + i0 * a.ld + pc : a_panel;
+            const T* b_src = b_in_place ? b.data + pc * b.ld + j0 : b_block + jp * b_stride;
+            kernel.fn_strided(kc, a_src, a_rows ? a.ld : 0, b_src, b_in_place ? b.ld : 0, c_row + j0, ldc, m, n, alpha,
+                              beta_block, kernel_ep);
           } else {
             kernel.fn(kc, a_panel, b_block + jp * b_stride, c_row + j0, ldc, m, n, alpha, beta_block, kernel_ep);
           }
@@ -501,6 +491,10 @@ void GemmTask(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Oper
 
 // Below this many flops per thread, a thread costs more to wake than it saves.
 constexpr double kMinFlopsPerThread = 3.0e6;
+// With few rows a GEMM is a stream over B rather than arithmetic: reading one element of B costs
+// the time of about this many flops (bandwidth from L2/L3 against FMA throughput), which counts
+// towards the work worth splitting.
+constexpr double kFlopsPerElementOfB = 24.0;
 
 // Splits the M x N output over the threads worth using: rows in whole mr panels, columns in
 // whole nr panels, picking the split whose largest task has the fewest micro-tiles (ties favour
@@ -511,9 +505,10 @@ void GemmDriver(const GemmMicroKernel<T>& kernel, const OperandA<T>& a, const Op
   if (M <= 0 || N <= 0) return;
   const int mr = kernel.mr, nr = kernel.nr;
   const int64_t m_panels = (M + mr - 1) / mr, n_panels = (N + nr - 1) / nr;
-  const double flops = 2.0 * static_cast<double>(M) * N * std::max<int64_t>(K, 1);
+  const double depth = static_cast<double>(std::max<int64_t>(K, 1));
+  const double work = (2.0 * static_cast<double>(M) + kFlopsPerElementOfB) * static_cast<double>(N) * depth;
   int64_t threads = std::min<int64_t>(ThreadPool::DegreeOfParallelism(pool),
-                                      std::max<int64_t>(1, static_cast<int64_t>(flops / kMinFlopsPerThread)));
+                                      std::max<int64_t>(1, static_cast<int64_t>(work / kMinFlopsPerThread)));
   threads = std::min(threads, m_panels * n_panels);
 
   int64_t best_mt = 1, best_nt = 1, best_tiles = m_panels * n_panels;
@@ -582,23 +577,6 @@ void GemmPackedImpl(const GemmMicroKernel<T>& kernel, bool trans_a, bool trans_b
   GemmDriver<T>(kernel, a, b, M, N, K, alpha, beta, C, ldc, nullptr, pool);
 }
 
-template <typename T>
-void GemmReferenceImpl(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
-                       const T* B, int64_t ldb, T beta, T* C, int64_t ldc) {
-  for (int64_t i = 0; i < M; ++i) {
-    for (int64_t j = 0; j < N; ++j) {
-      T sum = T(0);
-      for (int64_t p = 0; p < K; ++p) {
-        const T a = trans_a ? A[p * lda + i] : A[i * lda + p];
-        const T b = trans_b ? B[j * ldb + p] : B[p * ldb + j];
-        sum += a * b;
-      }
-      T& c = C[i * ldc + j];
-      c = beta == T(0) ? alpha * sum : alpha * sum + beta * c;
-    }
-  }
-}
-
 // Picks the path: dot/axpy for vector shapes, the packed driver otherwise.
 template <typename T>
 void GemmDispatch(const GemmMicroKernel<T>& kernel, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
@@ -621,9 +599,6 @@ void GemmDispatch(const GemmMicroKernel<T>& kernel, bool trans_a, bool trans_b, 
   }
   GemmPackedImpl(kernel, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, pool);
 }
-
-template <typename T>
-using Unsigned = std::conditional_t<std::is_signed_v<T>, std::make_unsigned_t<T>, T>;
 
 }  // namespace
 
@@ -670,27 +645,6 @@ void Dgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, double a
            const double* B, int64_t ldb, double beta, double* C, int64_t ldc, ThreadPool* pool) {
   gemm_detail::GemmDispatch(gemm_detail::ActiveDgemmKernel(), trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta,
                             C, ldc, pool);
-}
-
-void SgemmReference(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
-                    int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  gemm_detail::GemmReferenceImpl(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-}
-
-void DgemmReference(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, double alpha, const double* A,
-                    int64_t lda, const double* B, int64_t ldb, double beta, double* C, int64_t ldc) {
-  gemm_detail::GemmReferenceImpl(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-}
-
-void SgemmEpilogueReference(int64_t M, int64_t N, const GemmEpilogue& ep, float* C, int64_t ldc) {
-  for (int64_t i = 0; i < M; ++i) {
-    for (int64_t j = 0; j < N; ++j) {
-      float v = C[i * ldc + j];
-      if (ep.row_bias) v += ep.row_bias[i];
-      if (ep.residual) v += ep.residual[i * ep.ld_residual + j];
-      C[i * ldc + j] = ActivationReference(ep.activation, v);
-    }
-  }
 }
 
 PackedSgemmA PackSgemmA(const gemm_detail::GemmMicroKernel<float>& kernel, bool trans_a, int64_t M, int64_t K,
@@ -827,45 +781,5 @@ void SgemmTransposeEpilogue(const float* src, int64_t ld_src, int64_t rows, int6
     }
   }
 }
-
-template <typename T>
-void GemmGeneric(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
-                 const T* B, int64_t ldb, T beta, T* C, int64_t ldc, ThreadPool* pool) {
-  // Signed overflow is undefined in C++; the unsigned twin wraps the way the hardware does.
-  using U = gemm_detail::Unsigned<T>;
-  if (M <= 0 || N <= 0) return;
-  const U ualpha = static_cast<U>(alpha);
-  const U ubeta = static_cast<U>(beta);
-  ThreadPool::TryParallelFor(pool, M, 2.0 * static_cast<double>(N) * K, [&](int64_t begin, int64_t end) {
-    std::vector<U> acc(static_cast<size_t>(N));
-    for (int64_t i = begin; i < end; ++i) {
-      std::fill(acc.begin(), acc.end(), U(0));
-      for (int64_t p = 0; p < K; ++p) {
-        const U a = static_cast<U>(trans_a ? A[p * lda + i] : A[i * lda + p]);
-        if (a == U(0)) continue;
-        if (trans_b) {
-          for (int64_t j = 0; j < N; ++j) acc[j] += a * static_cast<U>(B[j * ldb + p]);
-        } else {
-          const T* brow = B + p * ldb;
-          for (int64_t j = 0; j < N; ++j) acc[j] += a * static_cast<U>(brow[j]);
-        }
-      }
-      T* crow = C + i * ldc;
-      for (int64_t j = 0; j < N; ++j) {
-        const U prev = beta == T(0) ? U(0) : ubeta * static_cast<U>(crow[j]);
-        crow[j] = static_cast<T>(ualpha * acc[j] + prev);
-      }
-    }
-  });
-}
-
-template void GemmGeneric<int32_t>(bool, bool, int64_t, int64_t, int64_t, int32_t, const int32_t*, int64_t,
-                                   const int32_t*, int64_t, int32_t, int32_t*, int64_t, ThreadPool*);
-template void GemmGeneric<int64_t>(bool, bool, int64_t, int64_t, int64_t, int64_t, const int64_t*, int64_t,
-                                   const int64_t*, int64_t, int64_t, int64_t*, int64_t, ThreadPool*);
-template void GemmGeneric<uint32_t>(bool, bool, int64_t, int64_t, int64_t, uint32_t, const uint32_t*, int64_t,
-                                    const uint32_t*, int64_t, uint32_t, uint32_t*, int64_t, ThreadPool*);
-template void GemmGeneric<uint64_t>(bool, bool, int64_t, int64_t, int64_t, uint64_t, const uint64_t*, int64_t,
-                                    const uint64_t*, int64_t, uint64_t, uint64_t*, int64_t, ThreadPool*);
 
 }  // namespace ortlite

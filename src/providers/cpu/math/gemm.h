@@ -122,6 +122,15 @@ using GemvDotFn = void (*)(const T* x, const T* mat, int64_t ld, int64_t K, int6
 template <typename T>
 using GemvAxpyFn = void (*)(const T* x, const T* mat, int64_t ld, int64_t K, int64_t n, T* out);
 
+// The micro-kernel reading A and/or B in place instead of from packed panels. lda > 0: row i of
+// the tile's A is at a + i * lda, k consecutive values, and the tile is full (m == mr);
+// lda == 0: a packed A panel. ldb > 0: row p of B is at b + p * ldb, n columns readable;
+// ldb == 0: a packed B panel.
+template <typename T>
+using GemmStridedMicroKernelFn = void (*)(int64_t k, const T* a, int64_t lda, const T* b, int64_t ldb, T* c,
+                                          int64_t ldc, int64_t m, int64_t n, T alpha, T beta,
+                                          const GemmEpilogueT<T>* ep);
+
 template <typename T>
 struct GemmMicroKernel {
   const char* name;
@@ -134,6 +143,10 @@ struct GemmMicroKernel {
   GemvAxpyFn<T> gemv_axpy = nullptr;
   GemmIndirectMicroKernelFn<T> fn_indirect = nullptr;  // optional, see above
   GemmPackAFn<T> pack_a = nullptr;                      // optional SIMD packing of untransposed A
+  GemmStridedMicroKernelFn<T> fn_strided = nullptr;     // optional, see above
+  // Optional SIMD packing of transposed B: `src` is the stored B (row j holds column j of op(B)),
+  // `rows` and `cols` count op(B)'s rows and columns, and the panels come out as for pack_b.
+  GemmPackRowsFn<T> pack_b_trans = nullptr;
 };
 
 // True if micro-kernels apply `kind` themselves.

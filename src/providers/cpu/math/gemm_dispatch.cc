@@ -22,6 +22,10 @@ void SgemvAxpyAvx512(const float* x, const float* mat, int64_t ld, int64_t K, in
 void SgemmKernelPackingAvx512_12x32(int64_t k, const float* a, const float* b_src, int64_t ldb, float* b_dst, float* c,
                                     int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
                                     const GemmEpilogueT<float>* ep);
+void SgemmKernelStridedAvx512_12x32(int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, float* c,
+                                    int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
+                                    const GemmEpilogueT<float>* ep);
+void SgemmPackBTransAvx512_32(const float* src, int64_t ld, int64_t rows, int64_t cols, float* dst);
 void SgemmKernelAvx2_6x16(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
                           float alpha, float beta, const GemmEpilogueT<float>* ep);
 
@@ -29,7 +33,8 @@ const GemmMicroKernel<float>* SimdSgemmKernel(IsaLevel level) {
   static const GemmMicroKernel<float> avx512{"avx512_12x32", 12, 32, &SgemmKernelAvx512_12x32,
                                              &SgemmPackRowsAvx512_32, &SgemmKernelPackingAvx512_12x32,
                                              &SgemvDotAvx512, &SgemvAxpyAvx512, &SgemmKernelIndirectAvx512_12x32,
-                                             &SgemmPackAAvx512_12};
+                                             &SgemmPackAAvx512_12, &SgemmKernelStridedAvx512_12x32,
+                                             &SgemmPackBTransAvx512_32};
   static const GemmMicroKernel<float> avx2{"avx2_6x16", 6, 16, &SgemmKernelAvx2_6x16};
   switch (level) {
     case IsaLevel::kAvx512: return &avx512;

@@ -1,6 +1,9 @@
-// f32 GEMM micro-kernel for AVX-512: a 12 x 32 tile of C in 24 zmm accumulators. Each k step
-// loads one packed row of B (two zmm) and broadcasts the 12 packed values of A. The fused
-// epilogue (row bias, residual, Relu/Clip/LeakyRelu) runs on the accumulators before the store.
+// f32 GEMM micro-kernels for AVX-512: a 12 x 32 tile of C in 24 zmm accumulators (and the 7 x 32
+// tile of position-major convolutions). Each k step loads one row of B (two zmm) and broadcasts
+// the tile's 12 values of A. Both operands come from packed panels or straight from the caller's
+// matrices (A's rows, B's rows or row pointers), so the driver skips packing where it would cost
+// more than it saves. The fused epilogue (row bias, residual, Relu/Clip/LeakyRelu) runs on the
+// accumulators before the store.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -17,8 +20,8 @@ namespace gemm_detail {
 namespace {
 constexpr int kMr = 12;
 constexpr int kNr = 32;
-// Rows of an unpacked B fetched ahead by the packing kernel: far enough to cover an L3 miss.
-constexpr int kPackAhead = 8;
+// Rows of an unpacked B fetched ahead by the kernels reading it in place.
+constexpr int kRowsAhead = 8;
 
 inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {
   switch (kind) {
@@ -32,63 +35,26 @@ inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {
   }
 }
 
-// The tile's first ROWS rows (of the 12 the A panel holds) and first 16 * VECS columns: edge
-// tiles with few rows or columns skip the multiply-adds nobody stores.
-// PACK: B is read from an unpacked row-major matrix (row stride ldb) and each row is also stored,
-// zero-padded to 32, at b_dst, so the first tile of a column panel packs it for the rest.
-// INDIRECT: row p of B is at b + offsets[p] (ldb unused). A_STRIDE: the A panel's row count (12,
-// or 7 for the position-major kernel).
-template <int ROWS, int VECS, bool PACK, bool INDIRECT = false, int A_STRIDE = kMr>
-void TileKernel(int64_t k, const float* __restrict a, const float* __restrict b, int64_t ldb, float* __restrict b_dst,
-                float* __restrict c, int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
-                const GemmEpilogueT<float>* ep, const int64_t* __restrict offsets = nullptr) {
-  __mmask16 mask[2];
-  mask[0] = n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1u);
-  mask[1] = n >= 32 ? __mmask16(0xffff) : n > 16 ? __mmask16((1u << (n - 16)) - 1u) : __mmask16(0);
-  __m512 acc[ROWS][VECS];
-#pragma GCC unroll 12
-  for (int i = 0; i < ROWS; ++i)
-#pragma GCC unroll 2
-    for (int v = 0; v < VECS; ++v) acc[i][v] = _mm512_setzero_ps();
-  // The tile's rows of C are written at the end; start fetching them now.
-#pragma GCC unroll 12
-  for (int i = 0; i < ROWS; ++i) {
-    if (i < m) {
-      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-      if (VECS == 2) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16), _MM_HINT_T0);
-    }
-  }
-  for (int64_t p = 0; p < k; ++p) {
-    // Pre-packed A (weights) streams from L3 once per use; fetch it well ahead.
-    _mm_prefetch(reinterpret_cast<const char*>(a + A_STRIDE * 16), _MM_HINT_T0);
-    __m512 bv[VECS];
-    if (PACK) {
-      // Rows of an unpacked B are far apart: fetch ahead, and keep the packed copy.
-      _mm_prefetch(reinterpret_cast<const char*>(b + kPackAhead * ldb), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(b + kPackAhead * ldb + 16), _MM_HINT_T0);
-      bv[0] = _mm512_maskz_loadu_ps(mask[0], b);
-      _mm512_storeu_ps(b_dst, bv[0]);
-      if (VECS == 2) {
-        bv[VECS - 1] = _mm512_maskz_loadu_ps(mask[1], b + 16);
-      }
-      _mm512_storeu_ps(b_dst + 16, VECS == 2 ? bv[VECS - 1] : _mm512_setzero_ps());
-      b_dst += kNr;
-    } else if (INDIRECT) {
-      const float* row = b + offsets[p];
-#pragma GCC unroll 2
-      for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(row + 16 * v);
-    } else {
-#pragma GCC unroll 2
-      for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
-    }
+// c[i][j] = epilogue(alpha * acc + beta * c) for the first m rows and the columns in `mask`.
+// Plain products (alpha 1, beta 0 or 1, no epilogue: every K block but the last) take a path
+// without the per-vector tests.
+template <int ROWS, int VECS>
+inline void StoreTile(const __m512 (&acc)[ROWS][VECS], const __mmask16 (&mask)[2], float* c, int64_t ldc, int64_t m,
+                      float alpha, float beta, const GemmEpilogueT<float>* ep) {
+  if (!ep && alpha == 1.f && (beta == 0.f || beta == 1.f)) {
+    const bool accumulate = beta == 1.f;
 #pragma GCC unroll 12
     for (int i = 0; i < ROWS; ++i) {
-      const __m512 ai = _mm512_set1_ps(a[i]);
+      if (i >= m) break;
+      float* row = c + i * ldc;
 #pragma GCC unroll 2
-      for (int v = 0; v < VECS; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
+      for (int v = 0; v < VECS; ++v) {
+        __m512 r = acc[i][v];
+        if (accumulate) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], row + 16 * v));
+        _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
+      }
     }
-    a += A_STRIDE;
-    b += ldb;
+    return;
   }
   const __m512 va = _mm512_set1_ps(alpha);
   const __m512 vb = _mm512_set1_ps(beta);
@@ -113,45 +79,147 @@ void TileKernel(int64_t k, const float* __restrict a, const float* __restrict b,
   }
 }
 
-template <bool PACK, bool INDIRECT = false>
-void DispatchTile(int64_t k, const float* a, const float* b, int64_t ldb, float* b_dst, float* c, int64_t ldc,
-                  int64_t m, int64_t n, float alpha, float beta, const GemmEpilogueT<float>* ep,
-                  const int64_t* offsets = nullptr) {
-  if (n > 16) {
-    if (m > 8) return TileKernel<12, 2, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
-    if (m > 4) return TileKernel<8, 2, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
-    return TileKernel<4, 2, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
+// Where a tile's B rows come from: a packed panel (32 values per k step); rows of an unpacked
+// matrix used in place (row p at b + p * ldb); the same rows also stored zero-padded to 32 at
+// b_dst, so the first tile of a column panel packs it for the others; or row pointers (row p at
+// b + offsets[p]).
+enum class BFrom { kPanel, kRows, kRowsPacking, kIndirect };
+// Where its A columns come from: a packed panel (A_STRIDE values per k step), or the rows of an
+// unpacked matrix (row i at a + i * lda, a full tile).
+enum class AFrom { kPanel, kRows };
+
+struct TileOperands {
+  const float* a;
+  int64_t lda;
+  const float* b;
+  int64_t ldb;
+  float* b_dst;
+  const int64_t* offsets;
+};
+
+// The tile's first ROWS rows (of the A_STRIDE a packed panel holds) and first 16 * VECS columns:
+// edge tiles with few rows or columns skip the multiply-adds nobody stores.
+template <int ROWS, int VECS, BFrom B_FROM, AFrom A_FROM = AFrom::kPanel, int A_STRIDE = kMr>
+void TileKernel(int64_t k, const TileOperands& in, float* __restrict c, int64_t ldc, int64_t m, int64_t n, float alpha,
+                float beta, const GemmEpilogueT<float>* ep) {
+  static_assert(A_FROM == AFrom::kPanel || ROWS % 3 == 0, "A rows are addressed in threes");
+  constexpr bool kBRows = B_FROM == BFrom::kRows || B_FROM == BFrom::kRowsPacking;
+  const float* __restrict a = in.a;
+  const float* __restrict b = in.b;
+  float* __restrict b_dst = in.b_dst;
+  const int64_t* __restrict offsets = in.offsets;
+  const int64_t lda = in.lda, ldb = in.ldb;
+  // Four base pointers and the offsets lda, 2 * lda address twelve rows of A.
+  const float* a_rows[4] = {a, a + 3 * lda, a + 6 * lda, a + 9 * lda};
+  __mmask16 mask[2];
+  mask[0] = n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1u);
+  mask[1] = n >= 32 ? __mmask16(0xffff) : n > 16 ? __mmask16((1u << (n - 16)) - 1u) : __mmask16(0);
+  __m512 acc[ROWS][VECS];
+#pragma GCC unroll 12
+  for (int i = 0; i < ROWS; ++i)
+#pragma GCC unroll 2
+    for (int v = 0; v < VECS; ++v) acc[i][v] = _mm512_setzero_ps();
+  // The tile's rows of C are written at the end; start fetching them now.
+#pragma GCC unroll 12
+  for (int i = 0; i < ROWS; ++i) {
+    if (i < m) {
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+      if (VECS == 2) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16), _MM_HINT_T0);
+    }
   }
-  if (m > 8) return TileKernel<12, 1, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
-  if (m > 4) return TileKernel<8, 1, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
-  return TileKernel<4, 1, PACK, INDIRECT>(k, a, b, ldb, b_dst, c, ldc, m, n, alpha, beta, ep, offsets);
+  for (int64_t p = 0; p < k; ++p) {
+    // Pre-packed A (weights) streams from L3 once per use; fetch it well ahead.
+    if (A_FROM == AFrom::kPanel) _mm_prefetch(reinterpret_cast<const char*>(a + A_STRIDE * 16), _MM_HINT_T0);
+    __m512 bv[VECS];
+    if (kBRows) {
+      // Rows of an unpacked B are too far apart for the hardware prefetchers.
+      _mm_prefetch(reinterpret_cast<const char*>(b + kRowsAhead * ldb), _MM_HINT_T0);
+      if (VECS == 2) _mm_prefetch(reinterpret_cast<const char*>(b + kRowsAhead * ldb + 16), _MM_HINT_T0);
+#pragma GCC unroll 2
+      for (int v = 0; v < VECS; ++v) bv[v] = _mm512_maskz_loadu_ps(mask[v], b + 16 * v);
+      if (B_FROM == BFrom::kRowsPacking) {
+        _mm512_storeu_ps(b_dst, bv[0]);
+        _mm512_storeu_ps(b_dst + 16, VECS == 2 ? bv[VECS - 1] : _mm512_setzero_ps());
+        b_dst += kNr;
+      }
+      b += ldb;
+    } else if (B_FROM == BFrom::kIndirect) {
+      const float* row = b + offsets[p];
+#pragma GCC unroll 2
+      for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(row + 16 * v);
+    } else {
+#pragma GCC unroll 2
+      for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
+      b += kNr;
+    }
+#pragma GCC unroll 12
+    for (int i = 0; i < ROWS; ++i) {
+      const __m512 ai = _mm512_set1_ps(A_FROM == AFrom::kRows ? a_rows[i / 3][(i % 3) * lda + p] : a[i]);
+#pragma GCC unroll 2
+      for (int v = 0; v < VECS; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
+    }
+    if (A_FROM == AFrom::kPanel) a += A_STRIDE;
+  }
+  StoreTile<ROWS, VECS>(acc, mask, c, ldc, m, alpha, beta, ep);
+}
+
+// Picks the instance for the tile's size: 4, 8 or 12 rows, 16 or 32 columns.
+template <BFrom B_FROM>
+void DispatchTile(int64_t k, const TileOperands& in, float* c, int64_t ldc, int64_t m, int64_t n, float alpha,
+                  float beta, const GemmEpilogueT<float>* ep) {
+  if (n > 16) {
+    if (m > 8) return TileKernel<12, 2, B_FROM>(k, in, c, ldc, m, n, alpha, beta, ep);
+    if (m > 4) return TileKernel<8, 2, B_FROM>(k, in, c, ldc, m, n, alpha, beta, ep);
+    return TileKernel<4, 2, B_FROM>(k, in, c, ldc, m, n, alpha, beta, ep);
+  }
+  if (m > 8) return TileKernel<12, 1, B_FROM>(k, in, c, ldc, m, n, alpha, beta, ep);
+  if (m > 4) return TileKernel<8, 1, B_FROM>(k, in, c, ldc, m, n, alpha, beta, ep);
+  return TileKernel<4, 1, B_FROM>(k, in, c, ldc, m, n, alpha, beta, ep);
 }
 
 }  // namespace
 
 void SgemmKernelAvx512_12x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
                              float alpha, float beta, const GemmEpilogueT<float>* ep) {
-  DispatchTile<false>(k, a, b, kNr, nullptr, c, ldc, m, n, alpha, beta, ep);
+  DispatchTile<BFrom::kPanel>(k, {a, 0, b, kNr, nullptr, nullptr}, c, ldc, m, n, alpha, beta, ep);
+}
+
+void SgemmKernelStridedAvx512_12x32(int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, float* c,
+                                    int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
+                                    const GemmEpilogueT<float>* ep) {
+  const TileOperands in{a, lda, b, ldb, nullptr, nullptr};
+  if (lda == 0) {
+    if (ldb == 0) return DispatchTile<BFrom::kPanel>(k, in, c, ldc, m, n, alpha, beta, ep);
+    return DispatchTile<BFrom::kRows>(k, in, c, ldc, m, n, alpha, beta, ep);
+  }
+  // A in place: full tiles only.
+  if (ldb == 0) {
+    if (n > 16) return TileKernel<12, 2, BFrom::kPanel, AFrom::kRows>(k, in, c, ldc, kMr, n, alpha, beta, ep);
+    return TileKernel<12, 1, BFrom::kPanel, AFrom::kRows>(k, in, c, ldc, kMr, n, alpha, beta, ep);
+  }
+  if (n > 16) return TileKernel<12, 2, BFrom::kRows, AFrom::kRows>(k, in, c, ldc, kMr, n, alpha, beta, ep);
+  return TileKernel<12, 1, BFrom::kRows, AFrom::kRows>(k, in, c, ldc, kMr, n, alpha, beta, ep);
 }
 
 void SgemmKernelPackingAvx512_12x32(int64_t k, const float* a, const float* b_src, int64_t ldb, float* b_dst, float* c,
                                     int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
                                     const GemmEpilogueT<float>* ep) {
-  DispatchTile<true>(k, a, b_src, ldb, b_dst, c, ldc, m, n, alpha, beta, ep);
+  DispatchTile<BFrom::kRowsPacking>(k, {a, 0, b_src, ldb, b_dst, nullptr}, c, ldc, m, n, alpha, beta, ep);
 }
 
 // Tiles of 7 rows x 32 columns: for convolutions computed position-major (rows = output
 // positions, columns = output channels), where image sizes are multiples of 7 (7, 14, 28, 56).
 void SgemmKernelAvx512_7x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
                             float alpha, float beta, const GemmEpilogueT<float>* ep) {
-  if (n > 16) return TileKernel<7, 2, false, false, 7>(k, a, b, kNr, nullptr, c, ldc, m, n, alpha, beta, ep);
-  return TileKernel<7, 1, false, false, 7>(k, a, b, kNr, nullptr, c, ldc, m, n, alpha, beta, ep);
+  const TileOperands in{a, 0, b, kNr, nullptr, nullptr};
+  if (n > 16) return TileKernel<7, 2, BFrom::kPanel, AFrom::kPanel, 7>(k, in, c, ldc, m, n, alpha, beta, ep);
+  return TileKernel<7, 1, BFrom::kPanel, AFrom::kPanel, 7>(k, in, c, ldc, m, n, alpha, beta, ep);
 }
 
 void SgemmKernelIndirectAvx512_12x32(int64_t k, const float* a, const float* b_base, const int64_t* row_offsets,
                                      float* c, int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
                                      const GemmEpilogueT<float>* ep) {
-  DispatchTile<false, true>(k, a, b_base, 0, nullptr, c, ldc, m, n, alpha, beta, ep, row_offsets);
+  DispatchTile<BFrom::kIndirect>(k, {a, 0, b_base, 0, nullptr, row_offsets}, c, ldc, m, n, alpha, beta, ep);
 }
 
 namespace {
@@ -228,6 +296,30 @@ void SgemmTransposeEpilogueAvx512(const float* src, int64_t ld_src, int64_t rows
   }
   if (!in_register) {
     for (int64_t j = 0; j < cols; ++j) ApplyActivation(ep.activation, dst + j * ld_dst, rows);
+  }
+}
+
+// op(B) = B^T, rows [0, rows) x columns [0, cols), from the stored B (column j of op(B) is row j
+// of the storage, ld apart) into 32-wide panels: each 16 x 16 block of the storage is transposed
+// in registers instead of gathered element by element.
+void SgemmPackBTransAvx512_32(const float* src, int64_t ld, int64_t rows, int64_t cols, float* dst) {
+  __m512 r[16];
+  const int64_t panels = (cols + kNr - 1) / kNr;
+  for (int64_t jp = 0; jp < panels; ++jp) {
+    float* panel = dst + jp * rows * kNr;
+    for (int half = 0; half < 2; ++half) {
+      const int64_t j0 = jp * kNr + half * 16;
+      const int64_t valid = std::min<int64_t>(16, cols - j0);  // <= 0: a zero half-panel
+      for (int64_t p = 0; p < rows; p += 16) {
+        const int64_t count = std::min<int64_t>(16, rows - p);
+        const __mmask16 mask = FirstLanes(count);
+        for (int i = 0; i < 16; ++i) {
+          r[i] = i < valid ? _mm512_maskz_loadu_ps(mask, src + (j0 + i) * ld + p) : _mm512_setzero_ps();
+        }
+        Transpose16x16(r);
+        for (int64_t c = 0; c < count; ++c) _mm512_storeu_ps(panel + (p + c) * kNr + half * 16, r[c]);
+      }
+    }
   }
 }
 
