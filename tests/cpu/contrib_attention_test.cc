@@ -16,6 +16,7 @@ struct Config {
   bool unidirectional = false;
   bool attn_bias = false;
   bool bias = true;
+  bool constant_weights = false;  // weights as an initializer (packed at session start)
   std::vector<int64_t> mask_dims;  // empty: no mask
   std::vector<int32_t> mask;
 };
@@ -124,7 +125,7 @@ void Check(const Config& c) {
   if (c.unidirectional) t.AddAttribute("unidirectional", int64_t{1});
   if (c.Hv != c.H) t.AddAttribute("qkv_hidden_sizes", std::vector<int64_t>{c.H, c.H, c.Hv});
   t.AddInputTensor("input", x);
-  t.AddInputTensor("weights", w);
+  t.AddInputTensor("weights", w, c.constant_weights);
   if (c.bias) {
     t.AddInputTensor("bias", bias);
   } else {
@@ -157,6 +158,21 @@ TEST(ContribAttentionTest, NoMask) {
   c.H = c.Hv = 12;
   c.bias = false;
   c.scale = 0.3f;
+  Check(c);
+}
+
+TEST(ContribAttentionTest, ConstantWeightsPrePacked) {
+  Config c;
+  c.constant_weights = true;
+  Check(c);
+  c.B = 1;
+  c.S = 13;
+  c.Hin = 40;
+  c.N = 4;
+  c.H = c.Hv = 48;
+  c.mask_dims = {1, 13};
+  c.mask.assign(13, 1);
+  c.mask[12] = 0;
   Check(c);
 }
 

@@ -60,13 +60,14 @@ std::vector<float> NaiveMatMul(std::vector<int64_t> ad, const std::vector<float>
   return y;
 }
 
-void CheckMatMul(const std::vector<int64_t>& ad, const std::vector<int64_t>& bd, int opset = 13) {
+void CheckMatMul(const std::vector<int64_t>& ad, const std::vector<int64_t>& bd, int opset = 13,
+                 bool b_constant = false) {
   const std::vector<float> a = RandomValues(Count(ad), 1), b = RandomValues(Count(bd), 2);
   std::vector<int64_t> yd;
   const std::vector<float> y = NaiveMatMul(ad, a, bd, b, yd);
   OpTester t("MatMul", opset);
   t.AddInput<float>("A", ad, a);
-  t.AddInput<float>("B", bd, b);
+  t.AddInput<float>("B", bd, b, b_constant);
   t.AddOutput<float>("Y", yd, y);
   t.SetTolerance(1e-4, 1e-5);
   t.Run();
@@ -86,6 +87,18 @@ TEST(NnMatMulTest, Shapes) {
   CheckMatMul({1, 1, 7, 13}, {13, 1});
   CheckMatMul({1, 17}, {17, 129});
   CheckMatMul({67, 33}, {2, 33, 45});
+}
+
+TEST(NnMatMulTest, ConstantWeightsPrePacked) {
+  // A constant 2-D B is packed at session start; odd sizes cross the kernel's 32-column panels
+  // and 12-row tiles, 1-D and batched A reuse the packed matrix.
+  CheckMatMul({1, 37, 19}, {19, 45}, 13, true);
+  CheckMatMul({5, 17}, {17, 33}, 13, true);
+  CheckMatMul({19}, {19, 40}, 13, true);
+  CheckMatMul({2, 3, 1, 64}, {64, 96}, 13, true);
+  CheckMatMul({128, 384}, {384, 100}, 13, true);
+  CheckMatMul({4, 7}, {7, 1}, 9, true);
+  CheckMatMul({2, 4, 7}, {2, 7, 5}, 13, true);  // a batched constant B is not pre-packed
 }
 
 TEST(NnMatMulTest, ManySmallBatchesRunInParallel) { CheckMatMul({64, 8, 16}, {64, 16, 8}); }
@@ -180,7 +193,7 @@ TEST(NnMatMulTest, BadShapes) {
 // ---- Gemm ------------------------------------------------------------------------------------
 
 void CheckGemm(int64_t M, int64_t N, int64_t K, bool ta, bool tb, float alpha, float beta,
-               const std::vector<int64_t>& c_dims, bool has_c, int opset = 13) {
+               const std::vector<int64_t>& c_dims, bool has_c, int opset = 13, bool b_constant = false) {
   const std::vector<float> a = RandomValues(M * K, 10), b = RandomValues(K * N, 11), c = RandomValues(Count(c_dims), 12);
   const int64_t c_rows = c_dims.size() == 2 ? c_dims[0] : 1, c_cols = c_dims.empty() ? 1 : c_dims.back();
   std::vector<float> y(static_cast<size_t>(M * N));
@@ -199,7 +212,7 @@ void CheckGemm(int64_t M, int64_t N, int64_t K, bool ta, bool tb, float alpha, f
   t.AddAttribute("beta", beta);
   if (opset < 7 && has_c && c_dims != std::vector<int64_t>{M, N}) t.AddAttribute("broadcast", int64_t{1});
   t.AddInput<float>("A", ta ? std::vector<int64_t>{K, M} : std::vector<int64_t>{M, K}, a);
-  t.AddInput<float>("B", tb ? std::vector<int64_t>{N, K} : std::vector<int64_t>{K, N}, b);
+  t.AddInput<float>("B", tb ? std::vector<int64_t>{N, K} : std::vector<int64_t>{K, N}, b, b_constant);
   if (has_c) t.AddInput<float>("C", c_dims, c);
   t.AddOutput<float>("Y", {M, N}, y);
   t.SetTolerance(1e-4, 1e-5);
@@ -210,6 +223,13 @@ TEST(NnGemmTest, TransposesAndScales) {
   for (int ta = 0; ta < 2; ++ta)
     for (int tb = 0; tb < 2; ++tb) CheckGemm(7, 9, 13, ta, tb, 0.5f, 2.f, {7, 9}, true);
   CheckGemm(33, 65, 17, false, true, 1.f, 0.f, {65}, true);
+}
+
+TEST(NnGemmTest, ConstantWeightsPrePacked) {
+  for (int ta = 0; ta < 2; ++ta)
+    for (int tb = 0; tb < 2; ++tb) CheckGemm(13, 41, 29, ta, tb, 0.5f, 2.f, {41}, true, 13, true);
+  CheckGemm(1, 1000, 64, false, true, 1.f, 1.f, {1000}, true, 13, true);
+  CheckGemm(3, 4, 5, false, false, 1.f, 1.f, {}, false, 11, true);
 }
 
 TEST(NnGemmTest, CBroadcastShapes) {

@@ -19,6 +19,7 @@
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/contrib/contrib_math.h"
 #include "providers/cpu/math/gemm.h"
+#include "providers/cpu/math/prepacked_weights.h"
 
 namespace ortlite {
 namespace contrib {
@@ -58,7 +59,8 @@ class Attention final : public OpKernel {
         mask_filter_value_(info.GetAttrOrDefault<float>("mask_filter_value", -10000.0f)),
         has_scale_(info.HasAttr("scale")),
         scale_(info.GetAttrOrDefault<float>("scale", 0.0f)),
-        qkv_sizes_(info.GetAttrOrDefault<std::vector<int64_t>>("qkv_hidden_sizes", {})) {
+        qkv_sizes_(info.GetAttrOrDefault<std::vector<int64_t>>("qkv_hidden_sizes", {})),
+        packed_weights_(PrePackConstantSgemmB(info, 1, false)) {
     ORTLITE_CHECK_ARG(num_heads_ > 0, "Attention num_heads must be positive, got ", num_heads_);
     ORTLITE_CHECK_ARG(info.GetAttrOrDefault<int64_t>("do_rotary", 0) == 0, "Attention: do_rotary is not supported");
     ORTLITE_CHECK_ARG(info.GetAttrOrDefault<int64_t>("past_present_share_buffer", 0) == 0,
@@ -130,14 +132,21 @@ class Attention final : public OpKernel {
     ThreadPool* pool = ctx.GetThreadPool();
 
     // Projection: qkv (B*S, total) = input x weights + bias.
-    FloatView x(&input), w(&weights), bv(bias), pv(past), abv(attn_bias);
+    // Pre-packed weights are never read unpacked (the session may have released them).
+    const bool packed = packed_weights_ && type == DataType::kFloat;
+    FloatView x(&input), w(packed ? nullptr : &weights), bv(bias), pv(past), abv(attn_bias);
     // Every element is written below (bias rows, then the GEMM), so the buffer is not zeroed.
     std::unique_ptr<float[]> qkv_buf(new float[static_cast<size_t>(B * S * total)]);
     float* qkv = qkv_buf.get();
     if (bias) {
       for (int64_t r = 0; r < B * S; ++r) std::copy(bv.data(), bv.data() + total, qkv + r * total);
     }
-    Sgemm(false, false, B * S, total, Hin, 1.0f, x.data(), Hin, w.data(), total, bias ? 1.0f : 0.0f, qkv, total, pool);
+    if (packed) {
+      SgemmWithPackedB(false, B * S, 1.0f, x.data(), Hin, *packed_weights_, bias ? 1.0f : 0.0f, qkv, total, pool);
+    } else {
+      Sgemm(false, false, B * S, total, Hin, 1.0f, x.data(), Hin, w.data(), total, bias ? 1.0f : 0.0f, qkv, total,
+            pool);
+    }
 
     const float scale = has_scale_ && scale_ != 0.0f ? scale_ : 1.0f / std::sqrt(static_cast<float>(d));
     const int32_t* mask_data = mask ? mask->Data<int32_t>() : nullptr;
@@ -257,6 +266,7 @@ class Attention final : public OpKernel {
   bool has_scale_;
   float scale_;
   std::vector<int64_t> qkv_sizes_;
+  std::shared_ptr<const PackedSgemmB> packed_weights_;  // null unless the weights are a constant float matrix
 };
 
 }  // namespace

@@ -2,11 +2,13 @@
 // unidirectionally to (M, N) and optional from opset 11. Opsets 1 and 6 carry a `broadcast`
 // attribute; broadcasting C is accepted whatever its value, as later versions always allow it.
 #include <cmath>
+#include <memory>
 #include <type_traits>
 #include <vector>
 
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/math/gemm.h"
+#include "providers/cpu/math/prepacked_weights.h"
 
 namespace ortlite {
 namespace {
@@ -30,7 +32,8 @@ class Gemm final : public OpKernel {
         trans_a_(info.GetAttrOrDefault<int64_t>("transA", 0) != 0),
         trans_b_(info.GetAttrOrDefault<int64_t>("transB", 0) != 0),
         alpha_(info.GetAttrOrDefault<float>("alpha", 1.f)),
-        beta_(info.GetAttrOrDefault<float>("beta", 1.f)) {}
+        beta_(info.GetAttrOrDefault<float>("beta", 1.f)),
+        packed_b_(PrePackConstantSgemmB(info, 1, trans_b_)) {}
 
   void Compute(OpKernelContext& ctx) const override {
     const Tensor& A = ctx.RequiredInput(0);
@@ -71,6 +74,10 @@ class Gemm final : public OpKernel {
         if (use_c) expand_c(y);
         const T beta = use_c ? static_cast<T>(beta_) : T(0);
         if constexpr (std::is_same_v<T, float>) {
+          if (packed_b_) {
+            SgemmWithPackedB(trans_a_, M, alpha_, A.Data<T>(), lda, *packed_b_, beta, y, N, pool);
+            return;
+          }
           Sgemm(trans_a_, trans_b_, M, N, K, alpha_, A.Data<T>(), lda, B.Data<T>(), ldb, beta, y, N, pool);
         } else {
           Dgemm(trans_a_, trans_b_, M, N, K, alpha_, A.Data<T>(), lda, B.Data<T>(), ldb, beta, y, N, pool);
@@ -113,6 +120,7 @@ class Gemm final : public OpKernel {
  private:
   bool trans_a_, trans_b_;
   float alpha_, beta_;
+  std::shared_ptr<const PackedSgemmB> packed_b_;  // null unless B is a constant 2-D float matrix
 };
 
 }  // namespace

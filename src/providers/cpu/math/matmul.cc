@@ -1,11 +1,13 @@
 // MatMul (opset 1, 9, 13) with numpy semantics: 1-D operands are promoted to matrices (and the
 // added dimension removed again), leading batch dimensions broadcast.
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/common/broadcast.h"
 #include "providers/cpu/math/gemm.h"
+#include "providers/cpu/math/prepacked_weights.h"
 
 namespace ortlite {
 namespace {
@@ -51,7 +53,7 @@ void RunMatMul(const T* a, const T* b, T* y, const MatMulPlan& plan, ThreadPool*
 
 class MatMul final : public OpKernel {
  public:
-  using OpKernel::OpKernel;
+  explicit MatMul(const OpKernelInfo& info) : OpKernel(info), packed_b_(PrePackConstantSgemmB(info, 1, false)) {}
 
   void Compute(OpKernelContext& ctx) const override {
     const Tensor& A = ctx.RequiredInput(0);
@@ -94,6 +96,12 @@ class MatMul final : public OpKernel {
     }
 
     ThreadPool* pool = ctx.GetThreadPool();
+    if (packed_b_ && A.GetElementType() == DataType::kFloat) {
+      // B is a constant 2-D matrix, packed at session start: one tall GEMM over A's rows.
+      SgemmWithPackedB(false, plan.M, 1.f, A.Data<float>(), plan.K, *packed_b_, 0.f, Y->MutableData<float>(), plan.N,
+                       pool);
+      return;
+    }
     using Types = TypeList<float, double, MLFloat16, BFloat16, int32_t, int64_t, uint32_t, uint64_t>;
     VisitType<Types>(A.GetElementType(), [&](auto tag) {
       using T = typename decltype(tag)::type;
@@ -110,6 +118,9 @@ class MatMul final : public OpKernel {
       }
     }, "MatMul");
   }
+
+ private:
+  std::shared_ptr<const PackedSgemmB> packed_b_;  // null unless B is a constant 2-D float matrix
 };
 
 }  // namespace
