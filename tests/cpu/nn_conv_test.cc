@@ -299,10 +299,10 @@ TEST(NnConvTest, ResNetLikeShapes) {
   CheckConv({{1, 16, 28, 28}, 32, {1, 1}, 1, {2, 2}, {}, {}, false}, 205);
 }
 
-TEST(NnConvTest, SmallImagesPositionMajor) {
-  // Small outputs with many channels take the position-major layout on AVX-512 hosts: 7-row
-  // position tiles (13 x 13 wraps output rows inside a tile), strides 1 and 2, pointwise and 3x3,
-  // weights constant (packed for that layout at session start) or fed.
+TEST(NnConvTest, SmallImagesManyChannels) {
+  // Small outputs with many channels (the deep layers of CNNs): position runs of whole short rows
+  // (7, 13, 14) or of the flattened image (pointwise), strides 1 and 2, pointwise and 3x3,
+  // weights constant (packed at session start) or fed.
   CheckConv({{1, 64, 14, 14}, 96, {1, 1}, 1, {}, {}, {}, true}, 401);
   CheckConv({{1, 48, 14, 14}, 64, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, true}, 402, 11, false);
   CheckConv({{1, 40, 7, 7}, 96, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, false}, 403);
@@ -322,6 +322,22 @@ TEST(NnConvTest, DepthwiseFastPathGeometries) {
         const int64_t pad = k / 2;
         CheckConv({{1, 6, 9, width}, 6, {k, k}, 6, {stride, stride}, {}, {pad, pad, pad, pad}, true}, seed++);
         CheckConv({{2, 4, 8, width + 2}, 8, {k, k}, 4, {stride, stride}, {}, {0, 1, 1, 0}, false}, seed++, 11, false);
+      }
+    }
+  }
+}
+
+TEST(NnConvTest, DepthwiseRowBlocks) {
+  // 3x3 planes computed in blocks of up to 8 output rows x 1 to 4 vectors: heights that leave
+  // partial blocks, widths giving 1 to 5 vectors (a full group of 4 and a tail), the top and
+  // bottom rows reaching into the padding, channel multipliers.
+  unsigned seed = 330;
+  for (int64_t height : {1, 7, 13, 23}) {
+    for (int64_t width : {3, 14, 49, 70}) {
+      for (int64_t stride : {1, 2}) {
+        const int64_t w = stride == 2 ? 2 * width : width;
+        CheckConv({{1, 3, height + 2, w}, 3, {3, 3}, 3, {stride, stride}, {}, {1, 1, 1, 1}, true}, seed++);
+        CheckConv({{1, 2, height + 2, w + 1}, 4, {3, 3}, 2, {stride, stride}, {}, {0, 1, 2, 0}, false}, seed++);
       }
     }
   }

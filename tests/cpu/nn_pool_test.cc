@@ -146,6 +146,32 @@ TEST(NnPoolTest, RandomGeometriesVectorPath) {
   }
 }
 
+TEST(NnPoolTest, SquareWindowsSeparablePath) {
+  // 2x2 and 3x3 windows with equal strides 1 or 2 (the separable SIMD path): widths crossing the
+  // 16-lane vectors, pads, ceil_mode windows overhanging the input, several planes per thread.
+  std::mt19937 rng(43);
+  auto pick = [&](int lo, int hi) { return static_cast<int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  unsigned seed = 950;
+  for (int64_t k : {2, 3}) {
+    for (int64_t stride : {1, 2}) {
+      for (int iter = 0; iter < 6; ++iter) {
+        PoolSpec s;
+        s.kernel = {k, k};
+        s.strides = {stride, stride};
+        const int64_t pad = iter % 2 ? pick(0, k - 1) : 0;
+        s.pads = {pad, pad, pick(0, k - 1), pick(0, k - 1)};
+        s.x_dims = {pick(1, 2), pick(1, 9), pick(k, 30), pick(k, 75)};
+        s.ceil_mode = iter % 3 == 1;
+        s.count_include_pad = iter % 2 == 0;
+        CheckPool(iter % 2 ? Kind::kMax : Kind::kAvg, s, seed++, 12);
+      }
+    }
+  }
+  // The CNN layers themselves: 3x3 stride 2 with ceil_mode (SqueezeNet) and with pads (ResNet).
+  CheckPool(Kind::kMax, {{1, 5, 111, 111}, {3, 3}, {2, 2}, {}, {0, 0, 0, 0}, true}, 990, 12);
+  CheckPool(Kind::kMax, {{1, 3, 112, 112}, {3, 3}, {2, 2}, {}, {1, 1, 1, 1}}, 991, 12);
+}
+
 TEST(NnPoolTest, MaxPool1D2D3D) {
   CheckPool(Kind::kMax, {{2, 3, 11}, {3}, {2}, {}, {1, 1}}, 1, 12);
   CheckPool(Kind::kMax, {{1, 2, 7, 9}, {3, 2}, {2, 3}, {}, {1, 0, 1, 1}}, 2, 12);

@@ -57,6 +57,26 @@ void ThreadPool::TryParallelFor(ThreadPool* pool, int64_t total, double cost_per
   errors.Rethrow();
 }
 
+void ThreadPool::ParallelForStatic(ThreadPool* pool, int64_t total, double cost_per_unit,
+                                   const std::function<void(int64_t, int64_t)>& fn) {
+  if (total <= 0) return;
+  const int threads = DegreeOfParallelism(pool);
+  const double work = static_cast<double>(total) * std::max(cost_per_unit, 1.0);
+  if (threads <= 1 || total == 1 || work < kMinParallelCost) {
+    fn(0, total);
+    return;
+  }
+  const int team = static_cast<int>(std::min<int64_t>(threads, total));
+  ErrorSlot errors;
+#pragma omp parallel num_threads(team)
+  {
+    const int64_t t = omp_get_thread_num(), n = omp_get_num_threads();
+    const int64_t begin = total * t / n, end = total * (t + 1) / n;
+    if (begin < end) errors.Run([&] { fn(begin, end); });
+  }
+  errors.Rethrow();
+}
+
 void ThreadPool::TrySimpleParallelFor(ThreadPool* pool, int64_t n, const std::function<void(int64_t)>& fn) {
   const int threads = DegreeOfParallelism(pool);
   if (threads <= 1 || n <= 1) {

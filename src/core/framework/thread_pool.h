@@ -16,6 +16,12 @@ class ThreadPool {
   // (runs inline).
   static void TryParallelFor(ThreadPool* pool, int64_t total, double cost_per_unit,
                              const std::function<void(int64_t begin, int64_t end)>& fn);
+  // Runs fn(begin, end) over [0, total) in one contiguous block per thread, block i always on
+  // pool thread i (0 being the caller). Kernels that split their data alike this way (Conv,
+  // depthwise Conv, pooling and Concat all split by channel) find what the previous kernel wrote
+  // in the same core's caches. Small totals run inline, as with TryParallelFor.
+  static void ParallelForStatic(ThreadPool* pool, int64_t total, double cost_per_unit,
+                                const std::function<void(int64_t begin, int64_t end)>& fn);
   // Runs fn(i) for i in [0, n) with one task per index, in parallel when a pool has threads.
   static void TrySimpleParallelFor(ThreadPool* pool, int64_t n, const std::function<void(int64_t)>& fn);
   static int DegreeOfParallelism(const ThreadPool* pool) { return pool ? pool->num_threads_ : 1; }

@@ -2,12 +2,15 @@
 // explicit or automatic padding and an optional bias. The same kernel serves com.microsoft
 // FusedConv (contrib/fused_conv.cc), which adds an activation and an optional residual input Z.
 //
-// float (and 16-bit floats, computed in float): per image and group,
-//   Y_g[M/G, out] = act(W_g[M/G, C/G * kernel] x col[C/G * kernel, out] + bias + Z_g)
-// with W_g packed once into the GEMM micro-kernel's panels (at session start when W is a constant)
-// and col never materialised: the GEMM asks for blocks of it already in panel layout (im2col
-// straight into the packed B operand; a pointwise convolution reads the input as B directly).
-// Bias, residual and activation run in the GEMM's final store. Depthwise convolutions (one input
+// float (and 16-bit floats, computed in float), weights packed once (at session start when W is
+// a constant):
+//  - 1-D and 2-D convolutions on AVX-512 hosts: the direct tiles of conv_direct.h, which read the
+//    input in place (zero-padded) and split the work over threads themselves;
+//  - otherwise, per image and group,
+//      Y_g[M/G, out] = act(W_g[M/G, C/G * kernel] x col[C/G * kernel, out] + bias + Z_g)
+//    with W_g in the GEMM micro-kernel's panels and col never materialised: the GEMM asks for
+//    blocks of it already in panel layout (a pointwise convolution reads the input as B).
+// Bias, residual and activation run in the final store. Depthwise convolutions (one input
 // channel per group) run a direct loop instead, as their GEMMs would be a single row.
 // double: im2col in bands of output rows + Dgemm.
 #include <algorithm>
@@ -16,6 +19,7 @@
 
 #include "core/framework/kernel_registry.h"
 #include "core/framework/session_state.h"
+#include "providers/cpu/nn/conv_direct.h"
 #include "providers/cpu/nn/nn_common.h"
 #include "providers/cpu/nn/spatial_attributes.h"
 
@@ -27,8 +31,6 @@ bool DepthwiseConvPlaneAvx512(const float* x, const float* w, float bias, const 
                               const Geometry3D& g, bool* activated);
 void CopyRowsAvx512(const float* src, int64_t src_stride, const float* residual, int64_t residual_stride,
                     const Activation& act, int64_t rows, int64_t width, float* dst, int64_t dst_stride);
-void Im2ColTransposedPanelsAvx512(const float* x, const Geometry3D& g, int64_t rows, int64_t positions, int mr,
-                                  float* dst);
 
 namespace {
 
@@ -106,7 +108,7 @@ void DepthwiseConv(const T* x, const T* w, const T* bias, const T* residual, con
   const int64_t in_size = g.InSize(), out_size = g.OutSize(), ks = g.KernelSize();
   const int64_t m_per_group = p.MPerGroup();
   const int64_t planes = p.batch * p.out_channels;
-  ThreadPool::TryParallelFor(pool, planes, static_cast<double>(out_size * ks * 2), [&](int64_t begin, int64_t end) {
+  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(out_size * ks * 2), [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       const int64_t n = plane / p.out_channels, m = plane % p.out_channels;
       const T* xp = x + (n * p.in_channels + m / m_per_group) * in_size;
@@ -260,58 +262,22 @@ void RunShiftedGemm(const float* xg, const PackedSgemmA& packed, const GemmEpilo
   }
 }
 
-// How a (non-depthwise) float convolution multiplies:
-//   channel-major:  Y_g[M, positions] = W_g x col, 12-row tiles of output channels;
-//   position-major: Y_g^T[positions, M] = col^T x W_g^T, 7-row tiles of output positions (image
-//                   sizes in CNNs are multiples of 7), 32 channels per tile, then transposed.
-// Small images fill the 32-wide position tiles of the first badly (49 positions take 64); the
-// second then wastes less. It needs its own packing of W and pays an im2col and a transpose, so
-// it is only chosen for small images where it saves at least 6% of the tile work and clearly
-// more than the extra passes cost (deep layers: large k).
-enum class ConvLayout { kDepthwise, kChannelMajor, kPositionMajor };
+// How a (non-depthwise) float convolution runs: on AVX-512 hosts the direct tiles
+// (conv_direct.h) serve every 1-D and 2-D convolution; otherwise, and for 3-D ones, a GEMM
+// Y_g[M, positions] = W_g x col with W_g packed into the micro-kernel's row panels.
+enum class ConvLayout { kDepthwise, kDirect, kChannelMajor };
 
 ConvLayout ChooseLayout(const ConvProblem& p) {
   if (p.Depthwise()) return ConvLayout::kDepthwise;
-  const gemm_detail::GemmMicroKernel<float>* pm = gemm_detail::PositionMajorSgemmKernel();
-  const Geometry3D& g = p.g;
-  const int64_t n = g.OutSize(), m = p.MPerGroup(), k = p.CPerGroup() * g.KernelSize();
-  if (!pm || g.kernel[0] != 1 || g.in[0] != 1 || n > 400 || k < 32) return ConvLayout::kChannelMajor;
-  const gemm_detail::GemmMicroKernel<float>& cm = gemm_detail::ActiveSgemmKernel();
-  int64_t columns = n;
-  if (!p.Pointwise()) {
-    if (const auto grid = ShiftedGridFor(p)) columns = grid->columns;
-  }
-  auto round_up = [](int64_t v, int64_t unit) { return (v + unit - 1) / unit * unit; };
-  const int64_t cm_slots = round_up(m, cm.mr) * round_up(columns, cm.nr);
-  const int64_t pm_slots = round_up(n, pm->mr) * round_up(m, pm->nr);
-  // In cycles: multiply-adds saved (32 per cycle) against the position-major im2col (n x k
-  // values) and transpose (n x m), each about half a cycle per value.
-  const double saved = static_cast<double>(cm_slots - pm_slots) * static_cast<double>(k) / 32.0;
-  const double extra = 0.5 * static_cast<double>(n) * static_cast<double>(k + m);
-  return pm_slots * 100 < cm_slots * 94 && saved > 2.0 * extra ? ConvLayout::kPositionMajor
-                                                                : ConvLayout::kChannelMajor;
-}
-
-void RunPositionMajor(const float* xg, const PackedSgemmB& wt, const GemmEpilogue& ep, float* yg,
-                      const ConvProblem& p, ThreadPool* inner) {
-  const Geometry3D& g = p.g;
-  const int mr = wt.Kernel().mr;
-  const int64_t n = g.OutSize(), k = wt.K(), m = wt.N();
-  const int64_t panels = (n + mr - 1) / mr;
-  std::vector<float>& a_panels = ThreadBuffer(0);
-  a_panels.resize(static_cast<size_t>(panels * k * mr));
-  Im2ColTransposedPanelsAvx512(xg, g, k, n, mr, a_panels.data());
-  std::vector<float>& result = ThreadBuffer(1);
-  result.resize(static_cast<size_t>(n * m));
-  SgemmWithPanels(a_panels.data(), n, wt, result.data(), m, inner);
-  SgemmTransposeEpilogue(result.data(), m, n, m, yg, n, ep);
+  if (DirectConvApplies(p.g, p.CPerGroup(), p.group)) return ConvLayout::kDirect;
+  return ConvLayout::kChannelMajor;
 }
 
 // The packed weights of one convolution in the layout its Compute uses.
 struct PackedConvWeights {
   ConvLayout layout = ConvLayout::kChannelMajor;
-  std::vector<PackedSgemmA> channel_major;   // per group
-  std::vector<PackedSgemmB> position_major;  // per group: W_g^T
+  std::vector<PackedSgemmA> channel_major;  // per group
+  DirectConvWeights direct;
 };
 
 void RunConvGemm(const float* x, const PackedConvWeights& weights, const float* bias, const float* residual,
@@ -320,8 +286,7 @@ void RunConvGemm(const float* x, const PackedConvWeights& weights, const float* 
   const int64_t in_size = g.InSize(), out_size = g.OutSize();
   const int64_t c_per_group = p.CPerGroup(), m_per_group = p.MPerGroup();
   const bool pointwise = p.Pointwise();
-  const std::optional<ShiftedGrid> shifted =
-      pointwise || weights.layout == ConvLayout::kPositionMajor ? std::nullopt : ShiftedGridFor(p);
+  const std::optional<ShiftedGrid> shifted = pointwise ? std::nullopt : ShiftedGridFor(p);
 
   auto run_one = [&](int64_t n, int64_t gi, ThreadPool* inner) {
     const float* xg = x + (n * p.in_channels + gi * c_per_group) * in_size;
@@ -331,10 +296,6 @@ void RunConvGemm(const float* x, const PackedConvWeights& weights, const float* 
     ep.residual = residual ? residual + y_offset : nullptr;
     ep.ld_residual = out_size;
     ep.activation = act;
-    if (weights.layout == ConvLayout::kPositionMajor) {
-      RunPositionMajor(xg, weights.position_major[gi], ep, y + y_offset, p, inner);
-      return;
-    }
     const PackedSgemmA& packed = weights.channel_major[gi];
     if (pointwise) {
       SgemmWithPackedA(packed, false, out_size, xg, in_size, y + y_offset, out_size, ep, inner);
@@ -515,14 +476,13 @@ class ConvKernel final : public OpKernel {
     if (layout == ConvLayout::kDepthwise) return;
     const int64_t m_per_group = pw.dims[0] / group_;
     const int64_t k = W.Shape().SizeFromDimension(1);
+    if (layout == ConvLayout::kDirect) {
+      pw.packed.direct = PackDirectConvWeights(pw.data, pw.dims[0], group_, k);
+      return;
+    }
     for (int64_t gi = 0; gi < group_; ++gi) {
       const float* wg = pw.data + gi * m_per_group * k;
-      if (layout == ConvLayout::kPositionMajor) {
-        pw.packed.position_major.push_back(
-            PackSgemmB(*gemm_detail::PositionMajorSgemmKernel(), true, k, m_per_group, wg, k));
-      } else {
-        pw.packed.channel_major.push_back(PackSgemmA(false, m_per_group, k, wg, k));
-      }
+      pw.packed.channel_major.push_back(PackSgemmA(false, m_per_group, k, wg, k));
     }
   }
 
@@ -570,14 +530,31 @@ class ConvKernel final : public OpKernel {
       PrepareInto(W, layout, local);
       pw = &local;
     }
-    // The GEMM writes partial sums before it adds the residual, so Z must not share Y's memory.
+    // The GEMM writes partial sums before it adds the residual, and the depthwise loop adds it
+    // after writing a whole plane, so Z must not share Y's memory there. A direct tile reads each
+    // residual value just before it overwrites it: Z may be Y.
     std::vector<float> residual_copy;
-    if (residual == y) {
+    if (residual == y && layout != ConvLayout::kDirect) {
       residual_copy.assign(residual, residual + p.batch * p.out_channels * p.g.OutSize());
       residual = residual_copy.data();
     }
     if (layout == ConvLayout::kDepthwise) {
       DepthwiseConv<float>(x, pw->data, bias, residual, activation_, y, p, pool);
+      return;
+    }
+    if (layout == ConvLayout::kDirect) {
+      DirectConvProblem dp;
+      dp.x = x;
+      dp.batch = p.batch;
+      dp.in_channels = p.in_channels;
+      dp.out_channels = p.out_channels;
+      dp.group = p.group;
+      dp.g = p.g;
+      dp.bias = bias;
+      dp.residual = residual;
+      dp.activation = activation_;
+      dp.y = y;
+      RunDirectConv(pw->packed.direct, dp, pool);
       return;
     }
     RunConvGemm(x, pw->packed, bias, residual, activation_, y, p, pool);

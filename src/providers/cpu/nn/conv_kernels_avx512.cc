@@ -106,57 +106,6 @@ void Im2ColPanelsAvx512(const float* x, const Geometry3D& g, int64_t row0, int64
   }
 }
 
-// Position-major im2col: panel i holds output positions [i * mr, i * mr + mr) (zero beyond
-// `positions`) as `rows` groups of mr values, row r = (channel, kernel offset) as in Im2Col:
-// the A operand of a convolution computed as Y^T = col^T x W^T.
-void Im2ColTransposedPanelsAvx512(const float* x, const Geometry3D& g, int64_t rows, int64_t positions, int mr,
-                                  float* dst) {
-  thread_local std::vector<PanelSegment> segments;
-  thread_local std::vector<int64_t> panel_begin;
-  thread_local std::vector<Im2ColRow> row_info;
-  // Segments of mr-wide panels: runs of positions within one output row.
-  BuildPanelSegments(g, 0, positions, mr, segments, panel_begin);
-  BuildIm2ColRows(g, 0, rows, row_info);
-  const int64_t s = g.stride[2], in_w = g.in[2];
-  const int64_t panels = static_cast<int64_t>(panel_begin.size()) - 1;
-  const __mmask16 group = LaneRange(0, mr);
-  for (int64_t p = 0; p < panels; ++p) {
-    float* panel = dst + p * rows * mr;
-    const PanelSegment* seg_begin = segments.data() + panel_begin[p];
-    const PanelSegment* seg_end = segments.data() + panel_begin[p + 1];
-    const bool partial = (p + 1) * mr > positions;
-    for (int64_t r = 0; r < rows; ++r) {
-      const Im2ColRow& ri = row_info[r];
-      float* d = panel + r * mr;
-      if (partial) _mm512_mask_storeu_ps(d, group, _mm512_setzero_ps());
-      for (const PanelSegment* seg = seg_begin; seg != seg_end; ++seg) {
-        const int64_t id = seg->id0 + ri.dd, ih = seg->ih0 + ri.dh;
-        float* out = d + seg->lane;
-        const __mmask16 store = LaneRange(0, seg->len);
-        if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
-          _mm512_mask_storeu_ps(out, store, _mm512_setzero_ps());
-          continue;
-        }
-        const float* src_row = x + ri.plane_offset + (id * g.in[1] + ih) * in_w;
-        const int64_t first = seg->iw0 + ri.dw;  // column t reads src_row[first + t * s]
-        __m512 v;
-        if (s == 1) {
-          v = _mm512_maskz_loadu_ps(LaneRange(-first, in_w - first) & store, src_row + first);
-        } else {
-          int64_t b, e;
-          ValidOutputRange(seg->len, s, first, in_w, b, e);
-          const __m512i index = _mm512_add_epi32(
-              _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                 _mm512_set1_epi32(static_cast<int>(s))),
-              _mm512_set1_epi32(static_cast<int>(first)));
-          v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), LaneRange(b, e), index, src_row, 4);
-        }
-        _mm512_mask_storeu_ps(out, store, v);
-      }
-    }
-  }
-}
-
 namespace {
 
 inline __m512 ActivateVector(__m512 v, const Activation& act) {
@@ -298,6 +247,108 @@ void DepthwisePlane(const float* x, const float* w, float bias, const Activation
   }
 }
 
+// 3x3 windows: a block of ROWS output rows x NV vectors. Each input row the block reads is
+// loaded once per kernel column and multiplied into every output row it contributes to, so the
+// ROWS * NV accumulators are independent chains (one row alone would wait on the FMA latency).
+template <int S, int ROWS, int NV>
+inline void Depthwise3x3Block(const float* x, int64_t in_h, int64_t in_w, int64_t ih0, int64_t pad_l, int rows,
+                              int64_t b0, const __m512 (&wv)[3][3], __m512 vbias, const DepthwiseMasks& masks,
+                              __mmask16 store_last, int64_t out_w, const Activation& act, float* y) {
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  constexpr int kInputRows = (ROWS - 1) * S + 3;
+  __m512 acc[ROWS][NV];
+#pragma GCC unroll 8
+  for (int r = 0; r < ROWS; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[r][v] = vbias;
+#pragma GCC unroll 17
+  for (int i = 0; i < kInputRows; ++i) {
+    const int64_t ih = ih0 + i;
+    if (ih < 0 || ih >= in_h) continue;
+    const float* xrow = x + ih * in_w;
+#pragma GCC unroll 3
+    for (int kw = 0; kw < 3; ++kw) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) {
+        const int64_t b = b0 + v;
+        const float* src = xrow + b * 16 * S + kw - pad_l;
+        __m512 in;
+        if (S == 1) {
+          in = _mm512_maskz_loadu_ps(masks.lo[b][kw], src);
+        } else {
+          const __m512 lo = _mm512_maskz_loadu_ps(masks.lo[b][kw], src);
+          const __m512 hi = _mm512_maskz_loadu_ps(masks.hi[b][kw], src + 16);
+          in = _mm512_permutex2var_ps(lo, even, hi);
+        }
+#pragma GCC unroll 8
+        for (int r = 0; r < ROWS; ++r) {
+          const int kh = i - r * S;
+          // kh is a constant once the loops are unrolled; the clamp only keeps the index in range.
+          if (kh >= 0 && kh < 3 && r < rows) {
+            acc[r][v] = _mm512_fmadd_ps(in, wv[kh < 0 ? 0 : kh > 2 ? 2 : kh][kw], acc[r][v]);
+          }
+        }
+      }
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < ROWS; ++r) {
+    if (r >= rows) break;
+    float* yrow = y + r * out_w + b0 * 16;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      const __m512 out = ActivateVector(acc[r][v], act);
+      if (v == NV - 1) {
+        _mm512_mask_storeu_ps(yrow + 16 * v, store_last, out);
+      } else {
+        _mm512_storeu_ps(yrow + 16 * v, out);
+      }
+    }
+  }
+}
+
+// Rows of the plane in blocks of ROWS, for the vectors [b0, b0 + NV).
+template <int S, int ROWS, int NV>
+void Depthwise3x3Columns(const float* x, const Geometry3D& g, int64_t b0, const __m512 (&wv)[3][3], __m512 vbias,
+                         const DepthwiseMasks& masks, __mmask16 store_last, const Activation& act, float* y) {
+  const int64_t out_h = g.out[1], out_w = g.out[2];
+  for (int64_t oh = 0; oh < out_h; oh += ROWS) {
+    const int rows = static_cast<int>(std::min<int64_t>(ROWS, out_h - oh));
+    Depthwise3x3Block<S, ROWS, NV>(x, g.in[1], g.in[2], oh * S - g.pad_begin[1], g.pad_begin[2], rows, b0, wv, vbias,
+                                   masks, store_last, out_w, act, y + oh * out_w);
+  }
+}
+
+template <int S>
+void Depthwise3x3Plane(const float* x, const float* w, float bias, const Activation& act, float* y,
+                       const Geometry3D& g) {
+  const int64_t in_w = g.in[2], out_w = g.out[2], pad_l = g.pad_begin[2];
+  const int64_t vectors = (out_w + 15) / 16;
+  __m512 wv[3][3];
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) wv[i][j] = _mm512_set1_ps(w[i * 3 + j]);
+  const __m512 vbias = _mm512_set1_ps(bias);
+  DepthwiseMasks masks;
+  for (int64_t b = 0; b < vectors; ++b) {
+    const int64_t valid_out = std::min<int64_t>(16, out_w - b * 16);
+    for (int kw = 0; kw < 3; ++kw) {
+      const int64_t c0 = b * 16 * S + kw - pad_l;
+      const int64_t span = S == 1 ? valid_out : 2 * valid_out - 1;
+      masks.lo[b][kw] = LaneRange(std::max<int64_t>(0, -c0), std::min<int64_t>(span, in_w - c0));
+      masks.hi[b][kw] = LaneRange(std::max<int64_t>(0, -c0 - 16), std::min<int64_t>(span - 16, in_w - c0 - 16));
+    }
+  }
+  const __mmask16 last = LaneRange(0, out_w - (vectors - 1) * 16);
+  int64_t b0 = 0;
+  for (; b0 + 4 < vectors; b0 += 4) Depthwise3x3Columns<S, 3, 4>(x, g, b0, wv, vbias, masks, 0xffff, act, y);
+  switch (vectors - b0) {
+    case 4: return Depthwise3x3Columns<S, 3, 4>(x, g, b0, wv, vbias, masks, last, act, y);
+    case 3: return Depthwise3x3Columns<S, 4, 3>(x, g, b0, wv, vbias, masks, last, act, y);
+    case 2: return Depthwise3x3Columns<S, 6, 2>(x, g, b0, wv, vbias, masks, last, act, y);
+    default: return Depthwise3x3Columns<S, 8, 1>(x, g, b0, wv, vbias, masks, last, act, y);
+  }
+}
+
 }  // namespace
 
 // 2-D depthwise plane (3x3 or 5x5, dilation 1, equal strides 1 or 2, rows up to 1024 columns):
@@ -312,8 +363,8 @@ bool DepthwiseConvPlaneAvx512(const float* x, const float* w, float bias, const 
   const Activation fused = VectorActivation(act) ? act : Activation{};
   *activated = act.kind != ActivationKind::kNone && VectorActivation(act);
   const int64_t k = g.kernel[1], s = g.stride[2];
-  if (k == 3 && s == 1) return DepthwisePlane<3, 3, 1>(x, w, bias, fused, y, g), true;
-  if (k == 3 && s == 2) return DepthwisePlane<3, 3, 2>(x, w, bias, fused, y, g), true;
+  if (k == 3 && s == 1) return Depthwise3x3Plane<1>(x, w, bias, fused, y, g), true;
+  if (k == 3 && s == 2) return Depthwise3x3Plane<2>(x, w, bias, fused, y, g), true;
   if (k == 5 && s == 1) return DepthwisePlane<5, 5, 1>(x, w, bias, fused, y, g), true;
   if (k == 5 && s == 2) return DepthwisePlane<5, 5, 2>(x, w, bias, fused, y, g), true;
   return false;

@@ -18,6 +18,9 @@ namespace nn {
 // pool_avx512.cc
 bool PoolPlaneAvx512Handles(const Geometry3D& g);
 void PoolPlaneAvx512(bool average, const float* x, float* y, const Geometry3D& g, const float* divisor);
+bool PoolPlanesSeparableAvx512Handles(const Geometry3D& g);
+void PoolPlanesSeparableAvx512(bool average, const float* x, float* y, int64_t planes, const Geometry3D& g,
+                               const float* divisor);
 
 namespace {
 
@@ -51,7 +54,7 @@ inline int64_t PaddedCount(const Geometry3D& g, int d, int64_t start) {
 template <typename Body>
 void ForEachWindow(int64_t planes, const Geometry3D& g, ThreadPool* pool, const Body& body) {
   const int64_t out_size = g.OutSize();
-  ThreadPool::TryParallelFor(pool, planes, static_cast<double>(out_size * g.KernelSize()),
+  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(out_size * g.KernelSize()),
                              [&](int64_t begin, int64_t end) {
     std::vector<AxisWindow> wins(static_cast<size_t>(g.out[2]));
     for (int64_t ow = 0; ow < g.out[2]; ++ow) wins[ow] = WindowAt(g, 2, ow);
@@ -126,7 +129,7 @@ void PoolByRows(const T* x, T* y, int64_t planes, const Geometry3D& g, ThreadPoo
     ValidOutputRange(out_w, g.stride[2], c.offset, g.in[2], c.begin, c.end);
   }
   const int64_t sw = g.stride[2];
-  ThreadPool::TryParallelFor(pool, planes, static_cast<double>(out_size * g.KernelSize()),
+  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(out_size * g.KernelSize()),
                              [&](int64_t begin, int64_t end) {
     std::vector<C> acc(static_cast<size_t>(out_w));
     for (int64_t plane = begin; plane < end; ++plane) {
@@ -245,8 +248,13 @@ bool FastFloatPool(PoolKind kind, const float* x, float* y, bool count_include_p
     }
   }
   const int64_t in_size = g.InSize(), out_size = g.OutSize();
-  ThreadPool::TryParallelFor(pool, planes, static_cast<double>(out_size * g.KernelSize()) / 4,
+  const bool separable = PoolPlanesSeparableAvx512Handles(g);
+  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(out_size * g.KernelSize()) / 8,
                              [&](int64_t begin, int64_t end) {
+    if (separable) {
+      PoolPlanesSeparableAvx512(average, x + begin * in_size, y + begin * out_size, end - begin, g, divisor.data());
+      return;
+    }
     for (int64_t p = begin; p < end; ++p) {
       PoolPlaneAvx512(average, x + p * in_size, y + p * out_size, g, divisor.data());
     }
@@ -324,7 +332,7 @@ template <typename T>
 void GlobalPool(PoolKind kind, float p, const T* x, T* y, int64_t planes, int64_t plane_size, ThreadPool* pool) {
   using C = ComputeType<T>;
   const C pc = static_cast<C>(p);
-  ThreadPool::TryParallelFor(pool, planes, static_cast<double>(plane_size), [&](int64_t begin, int64_t end) {
+  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(plane_size), [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       const T* xp = x + plane * plane_size;
       C result;

@@ -1,11 +1,17 @@
 // Concat and Split: joining tensors along an axis and cutting one apart. Both view a tensor as
 // [outer, axis * inner] rows and move whole row segments.
+#include <algorithm>
+#include <vector>
+
 #include "core/framework/kernel_registry.h"
 #include "providers/cpu/tensor/element_ops.h"
 
 namespace ortlite {
 
 namespace {
+
+// Below this many elements a piece of a copy is not worth handing to another thread.
+constexpr int64_t kMinPieceElements = 16 * 1024;
 
 class Concat final : public OpKernel {
  public:
@@ -60,18 +66,35 @@ class Concat final : public OpKernel {
     const int64_t inner = out_shape.SizeFromDimension(axis + 1);
     const int64_t out_row = axis_total * inner;
     if (out->NumElements() == 0) return;
-    auto concat_rows = [&](int64_t begin, int64_t end) {
-      for (int64_t o = begin; o < end; ++o) {
-        int64_t dst_offset = o * out_row;
-        for (const Tensor* t : parts) {
-          const int64_t row = t->Shape()[axis] * inner;
-          CopyElements(type, ElementAt(out->MutableDataRaw(), type, dst_offset), ElementAt(t->DataRaw(), type, o * row),
-                       row);
-          dst_offset += row;
-        }
-      }
+    // Every (outer row, input) run, cut into pieces so that threads share even a single image
+    // (batch 1 with two inputs would otherwise give each thread one input, or nothing).
+    struct Piece {
+      int64_t dst, src, count;
+      const Tensor* input;
     };
-    ThreadPool::TryParallelFor(ctx.GetThreadPool(), outer, double(out_row) + 8.0 * parts.size(), concat_rows);
+    const int threads = ThreadPool::DegreeOfParallelism(ctx.GetThreadPool());
+    const int64_t total = out->NumElements();
+    const int64_t piece_max = std::max<int64_t>(kMinPieceElements, total / (4 * threads) + 1);
+    std::vector<Piece> pieces;
+    for (int64_t o = 0; o < outer; ++o) {
+      int64_t dst_offset = o * out_row;
+      for (const Tensor* t : parts) {
+        const int64_t row = t->Shape()[axis] * inner;
+        for (int64_t done = 0; done < row; done += piece_max) {
+          pieces.push_back({dst_offset + done, o * row + done, std::min(piece_max, row - done), t});
+        }
+        dst_offset += row;
+      }
+    }
+    const double cost = static_cast<double>(total) / static_cast<double>(std::max<size_t>(1, pieces.size()));
+    ThreadPool::ParallelForStatic(ctx.GetThreadPool(), static_cast<int64_t>(pieces.size()), cost + 8.0,
+                               [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        const Piece& p = pieces[static_cast<size_t>(i)];
+        CopyElements(type, ElementAt(out->MutableDataRaw(), type, p.dst), ElementAt(p.input->DataRaw(), type, p.src),
+                     p.count);
+      }
+    });
   }
 
  private:

@@ -1,0 +1,394 @@
+#include "providers/cpu/nn/conv_direct.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <mutex>
+
+#include "providers/cpu/common/cpu_features.h"
+
+namespace ortlite {
+namespace nn {
+
+namespace {
+
+constexpr int kBlockChannels = 32;
+constexpr double kL2Bytes = 2 << 20;
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+bool Padded(const Geometry3D& g) {
+  for (int d = 1; d < 3; ++d) {
+    if (g.pad_begin[d] != 0 || g.pad_end[d] != 0) return true;
+  }
+  return false;
+}
+
+// Every output position reads the input position of the same index: the image is one long row.
+bool FlatPositions(const Geometry3D& g) {
+  return g.KernelSize() == 1 && g.stride[1] == 1 && g.stride[2] == 1 && !Padded(g);
+}
+
+// A strided pointwise convolution reads one input position per output position: it runs as a
+// flat one on a dense copy of those positions.
+bool SubsampledPointwise(const Geometry3D& g) {
+  return g.KernelSize() == 1 && !Padded(g) && (g.stride[1] > 1 || g.stride[2] > 1);
+}
+
+using PositionRun = DirectConvRun;
+
+// `count` positions in near-equal runs of at most `max_run`; for channel-major tiles (`vectors`)
+// in whole 16-position vectors as far as possible.
+template <typename F>
+void SplitRuns(int64_t count, int max_run, bool vectors, F&& emit) {
+  if (!vectors) {
+    const int64_t runs = CeilDiv(count, max_run);
+    for (int64_t r = 0; r < runs; ++r) {
+      const int64_t begin = count * r / runs, end = count * (r + 1) / runs;
+      emit(begin, static_cast<int>(end - begin));
+    }
+    return;
+  }
+  const int64_t total = CeilDiv(count, 16);
+  const int64_t runs = CeilDiv(total, max_run / 16);
+  for (int64_t r = 0; r < runs; ++r) {
+    const int64_t begin = 16 * (total * r / runs);
+    const int64_t end = std::min(count, 16 * (total * (r + 1) / runs));
+    emit(begin, static_cast<int>(end - begin));
+  }
+}
+
+// How the items of work are ordered (see BuildPlan).
+enum class Order { kBlocksOuter, kRunsOuter };
+
+}  // namespace
+
+// Everything RunDirectConv derives from the shapes, built once per shape and thread count and
+// then only read (concurrent runs of a session share it).
+struct DirectConvPlan {
+  // What the plan was built for.
+  Geometry3D conv;
+  int64_t batch = 0, group = 0, c_per_group = 0, m_per_group = 0;
+  int threads = 0;
+  DirectConvTiles tiles = DirectConvTiles::kAuto;
+
+  Geometry3D g;                // of the convolution the tiles compute (subsampled: the dense one)
+  int64_t in_h = 0, in_w = 0;  // of the input plane the tiles read
+  bool padded = false, subsampled = false;
+  bool channel_major = false;
+  Order order = Order::kBlocksOuter;
+  std::vector<int32_t> k_offsets;
+  std::vector<DirectConvRun> runs;
+  // Work items are (image, channel block, run), ordered by `order`; thread t runs items
+  // [part_bounds[t], part_bounds[t + 1]).
+  std::vector<int64_t> part_bounds;
+  double total_cost = 0;  // in channel-positions
+
+  bool Matches(const Geometry3D& c, const DirectConvProblem& p, int thread_count) const;
+};
+
+struct DirectConvPlanCache {
+  std::mutex mu;
+  std::shared_ptr<const DirectConvPlan> plan;
+};
+
+namespace {
+
+using Plan = DirectConvPlan;
+
+// Channel-major tiles store whole rows of positions instead of transposing the accumulators:
+// better when the k loop is short (the transposes then dominate). Few output channels also
+// favour them: position tiles pad the channels to 16 or 32.
+bool UseChannelMajor(const Geometry3D& g, int64_t k, int64_t m_per_group) {
+  return g.stride[2] == 1 && (k <= 128 || m_per_group <= 24);
+}
+
+void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group, DirectConvTiles tiles, Plan& plan) {
+  plan.subsampled = SubsampledPointwise(conv);
+  plan.g = conv;
+  Geometry3D& g = plan.g;
+  if (plan.subsampled) {
+    for (int d = 1; d < 3; ++d) {
+      g.in[d] = g.out[d];
+      g.stride[d] = 1;
+    }
+  }
+  plan.padded = Padded(g);
+  const int64_t k = c_per_group * g.KernelSize();
+  plan.channel_major = tiles == DirectConvTiles::kAuto ? UseChannelMajor(g, k, m_per_group)
+                                                       : tiles == DirectConvTiles::kChannelMajor && g.stride[2] == 1;
+  plan.in_h = g.in[1] + g.pad_begin[1] + g.pad_end[1];
+  plan.in_w = g.in[2] + g.pad_begin[2] + g.pad_end[2];
+  const int64_t plane = plan.in_h * plan.in_w;
+  plan.k_offsets.assign(static_cast<size_t>(k + kDirectConvRowsAhead), 0);
+  size_t i = 0;
+  for (int64_t c = 0; c < c_per_group; ++c)
+    for (int64_t kh = 0; kh < g.kernel[1]; ++kh)
+      for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
+        plan.k_offsets[i++] =
+            static_cast<int32_t>(c * plane + kh * g.dilation[1] * plan.in_w + kw * g.dilation[2]);
+      }
+
+  // Channel blocks outermost stream the input once per block (from L2 while it fits); runs
+  // outermost stream all the weights once per run.
+  const double input_bytes = static_cast<double>(c_per_group * plane) * 4.0;
+  const double weight_bytes = static_cast<double>(m_per_group * k) * 4.0;
+  plan.order = input_bytes <= kL2Bytes / 2 || weight_bytes >= input_bytes ? Order::kBlocksOuter : Order::kRunsOuter;
+  const int max_run = plan.channel_major ? kMaxChannelTilePositions : kMaxTilePositions;
+  plan.runs.clear();
+  if (FlatPositions(g)) {
+    SplitRuns(g.OutSize(), max_run, plan.channel_major,
+              [&](int64_t begin, int n) { plan.runs.push_back({begin, begin, n}); });
+    return;
+  }
+  for (int64_t oh = 0; oh < g.out[1]; ++oh) {
+    SplitRuns(g.out[2], max_run, plan.channel_major, [&](int64_t begin, int n) {
+      plan.runs.push_back({oh * g.stride[1] * plan.in_w + begin * g.stride[2], oh * g.out[2] + begin, n});
+    });
+  }
+}
+
+// Zero-padded copies of `planes` input planes.
+void PadPlanes(const float* x, int64_t planes, const Geometry3D& g, const Plan& plan, float* dst, bool reference,
+               ThreadPool* pool) {
+  const int64_t in_h = g.in[1], in_w = g.in[2], pw = plan.in_w, pt = g.pad_begin[1], pl = g.pad_begin[2];
+  const int64_t plane = plan.in_h * pw;
+  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(plane) / 4, [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c) {
+      if (reference) {
+        DirectConvPadPlaneReference(x + c * in_h * in_w, in_h, in_w, pt, pl, plan.in_h, pw, dst + c * plane);
+      } else {
+        DirectConvPadPlaneAvx512(x + c * in_h * in_w, in_h, in_w, pt, pl, plan.in_h, pw, dst + c * plane);
+      }
+    }
+  });
+}
+
+// The input positions a strided pointwise convolution reads, as dense planes.
+void SubsamplePlanes(const float* x, int64_t planes, const Geometry3D& conv, float* dst, bool reference,
+                     ThreadPool* pool) {
+  const int64_t in_w = conv.in[2], out_h = conv.out[1], out_w = conv.out[2];
+  const int64_t sh = conv.stride[1], sw = conv.stride[2];
+  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(out_h * out_w), [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c) {
+      const float* src = x + c * conv.InSize();
+      float* d = dst + c * out_h * out_w;
+      for (int64_t oh = 0; oh < out_h; ++oh) {
+        const float* row = src + oh * sh * in_w;
+        if (reference) {
+          for (int64_t ow = 0; ow < out_w; ++ow) d[oh * out_w + ow] = row[ow * sw];
+        } else {
+          DirectConvSubsampleRowAvx512(row, out_w, sw, d + oh * out_w);
+        }
+      }
+    }
+  });
+}
+
+// Grow-only scratch owned by the calling thread (the tiles of every thread read it).
+std::vector<float>& CallerScratch() {
+  thread_local std::vector<float> buffer;
+  return buffer;
+}
+
+bool SameGeometry(const Geometry3D& a, const Geometry3D& b) {
+  for (int d = 0; d < 3; ++d) {
+    if (a.in[d] != b.in[d] || a.out[d] != b.out[d] || a.kernel[d] != b.kernel[d] || a.stride[d] != b.stride[d] ||
+        a.dilation[d] != b.dilation[d] || a.pad_begin[d] != b.pad_begin[d] || a.pad_end[d] != b.pad_end[d]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The work items of each thread: contiguous ranges of equal cost (blocks of 16 and 32 channels,
+// runs of different lengths), so that no thread waits at the end, and successive convolutions
+// split their output channels alike.
+void SplitItems(const DirectConvWeights& w, int64_t images, int threads, Plan& plan) {
+  const int64_t blocks = w.blocks_per_group, runs = static_cast<int64_t>(plan.runs.size());
+  const int64_t items = images * blocks * runs;
+  // A tile costs the channels it computes (position tiles: the block width; channel tiles:
+  // whole groups of 8) times its positions.
+  std::vector<double> block_cost(static_cast<size_t>(blocks));
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t channels = std::min<int64_t>(kBlockChannels, plan.m_per_group - b * kBlockChannels);
+    block_cost[static_cast<size_t>(b)] =
+        static_cast<double>(plan.channel_major ? (channels + 7) / 8 * 8 : w.block_width[static_cast<size_t>(b)]);
+  }
+  const bool blocks_outer = plan.order == Order::kBlocksOuter;
+  auto cost = [&](int64_t item) {
+    const int64_t rest = item % (blocks * runs);
+    const int64_t b = blocks_outer ? rest / runs : rest % blocks;
+    const int64_t r = blocks_outer ? rest % runs : rest / blocks;
+    return block_cost[static_cast<size_t>(b)] * plan.runs[static_cast<size_t>(r)].positions;
+  };
+  plan.total_cost = 0;
+  for (int64_t item = 0; item < items; ++item) plan.total_cost += cost(item);
+  plan.part_bounds.assign(static_cast<size_t>(threads) + 1, items);
+  plan.part_bounds[0] = 0;
+  double done = 0;
+  int part = 1;
+  for (int64_t item = 0; item < items && part < threads; ++item) {
+    if (done >= plan.total_cost * part / threads) plan.part_bounds[static_cast<size_t>(part++)] = item;
+    done += cost(item);
+  }
+}
+
+std::shared_ptr<const Plan> GetPlan(const DirectConvWeights& w, const DirectConvProblem& p, int threads) {
+  DirectConvPlanCache& cache = *w.plan_cache;
+  std::lock_guard<std::mutex> lock(cache.mu);
+  if (cache.plan && cache.plan->Matches(p.g, p, threads)) return cache.plan;
+  auto plan = std::make_shared<Plan>();
+  plan->conv = p.g;
+  plan->batch = p.batch;
+  plan->group = p.group;
+  plan->c_per_group = p.in_channels / p.group;
+  plan->m_per_group = p.out_channels / p.group;
+  plan->threads = threads;
+  plan->tiles = p.tiles;
+  BuildPlan(p.g, plan->c_per_group, plan->m_per_group, p.tiles, *plan);
+  SplitItems(w, p.batch * p.group, threads, *plan);
+  cache.plan = plan;
+  return plan;
+}
+
+}  // namespace
+
+void DirectConvPadPlaneReference(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
+                                 int64_t out_h, int64_t out_w, float* dst) {
+  for (int64_t h = 0; h < out_h; ++h) {
+    const int64_t ih = h - pad_top;
+    for (int64_t w = 0; w < out_w; ++w) {
+      const int64_t iw = w - pad_left;
+      dst[h * out_w + w] = ih >= 0 && ih < in_h && iw >= 0 && iw < in_w ? x[ih * in_w + iw] : 0.f;
+    }
+  }
+}
+
+bool DirectConvPlan::Matches(const Geometry3D& c, const DirectConvProblem& p, int thread_count) const {
+  return SameGeometry(conv, c) && batch == p.batch && group == p.group && c_per_group * group == p.in_channels &&
+         m_per_group * group == p.out_channels && threads == thread_count && tiles == p.tiles;
+}
+
+DirectConvWeights PackDirectConvWeights(const float* w, int64_t out_channels, int64_t group, int64_t k) {
+  DirectConvWeights pw;
+  pw.plan_cache = std::make_shared<DirectConvPlanCache>();
+  pw.group = group;
+  pw.m_per_group = out_channels / group;
+  pw.k = k;
+  pw.blocks_per_group = CeilDiv(pw.m_per_group, kBlockChannels);
+  int64_t per_group = 0;
+  for (int64_t b = 0; b < pw.blocks_per_group; ++b) {
+    const int64_t channels = std::min<int64_t>(kBlockChannels, pw.m_per_group - b * kBlockChannels);
+    pw.block_width.push_back(channels > 16 ? 32 : 16);
+    per_group += k * pw.block_width.back();
+  }
+  const size_t bytes = static_cast<size_t>(std::max<int64_t>(1, per_group * group)) * sizeof(float);
+  pw.data.reset(static_cast<float*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+  float* dst = pw.data.get();
+  for (int64_t gi = 0; gi < group; ++gi) {
+    for (int64_t b = 0; b < pw.blocks_per_group; ++b) {
+      const int width = pw.block_width[static_cast<size_t>(b)];
+      const int64_t m0 = gi * pw.m_per_group + b * kBlockChannels;
+      const int64_t channels = std::min<int64_t>(kBlockChannels, pw.m_per_group - b * kBlockChannels);
+      pw.block_offset.push_back(dst - pw.data.get());
+      for (int64_t p = 0; p < k; ++p) {
+        for (int c = 0; c < width; ++c) dst[p * width + c] = c < channels ? w[(m0 + c) * k + p] : 0.f;
+      }
+      dst += k * width;
+    }
+  }
+  return pw;
+}
+
+bool DirectConvApplies(const Geometry3D& g, int64_t c_per_group, int64_t group) {
+  static const bool avx512 = ActiveIsa() == IsaLevel::kAvx512;
+  if (!avx512 || (c_per_group == 1 && group > 1)) return false;
+  if (g.kernel[0] != 1 || g.in[0] != 1 || g.out[0] != 1 || g.stride[2] > 2) return false;
+  // Offsets into the padded input of one group are 32-bit.
+  const int64_t plane = (g.in[1] + g.pad_begin[1] + g.pad_end[1]) * (g.in[2] + g.pad_begin[2] + g.pad_end[2]);
+  return c_per_group * plane < std::numeric_limits<int32_t>::max();
+}
+
+void DirectConvTileReference(const DirectConvTile& t, int positions, int stride) {
+  const int width = t.width;
+  std::vector<float> sums(static_cast<size_t>(positions * t.channels), 0.f);
+  for (int64_t p = 0; p < t.k; ++p) {
+    const float* xp = t.x + t.k_offsets[p];
+    for (int c = 0; c < t.channels; ++c) {
+      const float wv = t.w[p * width + c];
+      for (int j = 0; j < positions; ++j) sums[static_cast<size_t>(c * positions + j)] += wv * xp[j * stride];
+    }
+  }
+  for (int c = 0; c < t.channels; ++c) {
+    float* out = t.y + c * t.channel_stride;
+    for (int j = 0; j < positions; ++j) {
+      float v = sums[static_cast<size_t>(c * positions + j)];
+      if (t.bias) v += t.bias[c];
+      if (t.residual) v += t.residual[c * t.channel_stride + j];
+      out[j] = ActivationReference(*t.activation, v);
+    }
+  }
+}
+
+void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, ThreadPool* pool, bool reference) {
+  const int threads = ThreadPool::DegreeOfParallelism(pool);
+  const std::shared_ptr<const Plan> plan_ptr = GetPlan(w, p, threads);
+  const Plan& plan = *plan_ptr;
+  const Geometry3D& g = plan.g;
+  const int64_t m_per_group = plan.m_per_group, out_size = p.g.OutSize();
+  const int64_t plane = plan.in_h * plan.in_w;
+  const float* src = p.x;
+  if (plan.padded || plan.subsampled) {
+    std::vector<float>& scratch = CallerScratch();
+    // Prefetches run past the last plane: keep them inside the buffer.
+    scratch.resize(static_cast<size_t>(p.batch * p.in_channels * plane + 64));
+    if (plan.padded) {
+      PadPlanes(p.x, p.batch * p.in_channels, g, plan, scratch.data(), reference, pool);
+    } else {
+      SubsamplePlanes(p.x, p.batch * p.in_channels, p.g, scratch.data(), reference, pool);
+    }
+    src = scratch.data();
+  }
+  const int64_t src_group = plan.c_per_group * plane, src_image = p.in_channels * plane;
+  const int stride = static_cast<int>(g.stride[2]);
+  const int64_t blocks = w.blocks_per_group, runs = static_cast<int64_t>(plan.runs.size());
+  const bool blocks_outer = plan.order == Order::kBlocksOuter;
+
+  // About one multiply-add per 16 lanes per channel and position, two per cycle.
+  const double cycles_per_part = static_cast<double>(w.k) * std::max(plan.total_cost, 1.0) / 32.0 / threads;
+  ThreadPool::ParallelForStatic(pool, threads, cycles_per_part, [&](int64_t part_begin, int64_t part_end) {
+    DirectConvTile t;
+    t.k_offsets = plan.k_offsets.data();
+    t.k = w.k;
+    t.activation = &p.activation;
+    t.channel_stride = out_size;
+    const int64_t first = plan.part_bounds[static_cast<size_t>(part_begin)];
+    const int64_t last = plan.part_bounds[static_cast<size_t>(part_end)];
+    for (int64_t item = first; item < last; ++item) {
+      const int64_t image = item / (blocks * runs), rest = item % (blocks * runs);
+      const int64_t b = blocks_outer ? rest / runs : rest % blocks;
+      const PositionRun& run = plan.runs[static_cast<size_t>(blocks_outer ? rest % runs : rest / blocks)];
+      const int64_t n = image / p.group, gi = image % p.group;
+      const int64_t m0 = gi * m_per_group + b * kBlockChannels;
+      t.x = src + n * src_image + gi * src_group + run.x_offset;
+      t.width = w.block_width[static_cast<size_t>(b)];
+      t.w = w.data.get() + w.block_offset[static_cast<size_t>(gi * blocks + b)];
+      t.bias = p.bias ? p.bias + m0 : nullptr;
+      const int64_t y_offset = (n * p.out_channels + m0) * out_size + run.y_offset;
+      t.residual = p.residual ? p.residual + y_offset : nullptr;
+      t.y = p.y + y_offset;
+      t.channels = static_cast<int>(std::min<int64_t>(kBlockChannels, m_per_group - b * kBlockChannels));
+      if (reference) {
+        DirectConvTileReference(t, run.positions, stride);
+      } else if (plan.channel_major) {
+        DirectConvChannelTileAvx512(t, run.positions);
+      } else {
+        DirectConvTileAvx512(run.positions, t.width, stride)(t);
+      }
+    }
+  });
+}
+
+}  // namespace nn
+}  // namespace ortlite

@@ -1,0 +1,116 @@
+// Direct 1-D/2-D float convolution without an im2col matrix: each register tile holds up to
+// kMaxTilePositions output positions of one output row (or, for a pointwise convolution, of the
+// flattened image) times 16 or 32 output channels. A k step broadcasts the tile's input values
+// (read in place from the zero-padded image, so any stride works) against one packed row of
+// weights; the tile is transposed in registers into the NCHW output, with bias, residual and
+// activation applied on the way out.
+//
+// Work is split across threads as (image, group, channel block, position tile) items, so two
+// threads always get balanced work, even for a 16-channel convolution of a large image.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/framework/thread_pool.h"
+#include "providers/cpu/math/gemm.h"
+#include "providers/cpu/nn/spatial_attributes.h"
+
+namespace ortlite {
+namespace nn {
+
+constexpr int kMaxTilePositions = 14;
+// Tiles prefetch the input rows of k step p + kDirectConvRowsAhead while at step p.
+constexpr int kDirectConvRowsAhead = 8;
+
+// One register tile: positions j < `positions`, channels c < `channels` of a block.
+//   y[c * channel_stride + j] = act(bias[c] + residual[c * channel_stride + j]
+//                                   + sum_p w[p * width + c] * x[k_offsets[p] + j * stride])
+struct DirectConvTile {
+  const float* x = nullptr;            // input of position 0 at k offset 0
+  const int32_t* k_offsets = nullptr;  // k entries, then kDirectConvRowsAhead readable ones
+  int64_t k = 0;
+  const float* w = nullptr;            // k groups of `width` floats, 64-byte aligned
+  const float* bias = nullptr;         // the block's first channel, or null
+  const float* residual = nullptr;     // the block's first channel at position 0, or null
+  float* y = nullptr;                  // the block's first channel at position 0
+  int64_t channel_stride = 0;          // between channels of y (and residual)
+  int channels = 0;                    // valid channels of the block, <= width
+  int width = 0;                       // 16 or 32
+  const Activation* activation = nullptr;
+};
+
+using DirectConvTileFn = void (*)(const DirectConvTile&);
+
+// The tile kernel for `positions` (1..kMaxTilePositions), `width` (16 or 32) and input `stride`
+// (1 or 2); nullptr when the host has no SIMD version. The reference serves any stride.
+DirectConvTileFn DirectConvTileAvx512(int positions, int width, int stride);
+void DirectConvTileReference(const DirectConvTile& t, int positions, int stride);
+
+// The same product for up to kMaxChannelTilePositions consecutive positions (input stride 1),
+// computed channel-major: 8 channels x 16-position vectors, stored straight into the output
+// rows. Cheaper than transposing when k is small.
+constexpr int kMaxChannelTilePositions = 48;
+void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions);
+
+// dst (out_h x out_w) = the in_h x in_w plane x placed at (pad_top, pad_left), zeros around it.
+void DirectConvPadPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
+                              int64_t out_h, int64_t out_w, float* dst);
+void DirectConvPadPlaneReference(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
+                                 int64_t out_h, int64_t out_w, float* dst);
+
+// A run of output positions computed by one tile.
+struct DirectConvRun {
+  int64_t x_offset;  // in the input plane the tiles read, of position 0 at k offset 0
+  int64_t y_offset;  // in the output plane
+  int positions;
+};
+
+// dst[j] = row[j * stride] for j < count: the positions a strided pointwise convolution reads.
+void DirectConvSubsampleRowAvx512(const float* row, int64_t count, int64_t stride, float* dst);
+
+struct DirectConvPlan;
+struct DirectConvPlanCache;
+
+// The weights of every group as blocks of up to 32 output channels, each k x width (16 or 32)
+// floats, zero beyond the block's channels. Built once for constant weights.
+struct DirectConvWeights {
+  int64_t group = 0, m_per_group = 0, k = 0;
+  int64_t blocks_per_group = 0;
+  std::vector<int64_t> block_offset;  // group * blocks_per_group entries, in floats
+  std::vector<int> block_width;       // per block of a group
+  std::unique_ptr<float[], gemm_detail::FreeDeleter> data;
+  // The last plan (work split, offsets) RunDirectConv built for these weights, reused while the
+  // shapes and thread count stay the same.
+  std::shared_ptr<DirectConvPlanCache> plan_cache;
+
+  bool Empty() const { return !data; }
+};
+
+// `w` is the ONNX weight tensor [M, C/G, kernel...]; k = C/G * kernel size.
+DirectConvWeights PackDirectConvWeights(const float* w, int64_t out_channels, int64_t group, int64_t k);
+
+// True when the direct path runs this convolution on this host (AVX-512; 1-D or 2-D; column
+// stride 1 or 2; not depthwise).
+bool DirectConvApplies(const Geometry3D& g, int64_t c_per_group, int64_t group);
+
+// Which tiles compute the convolution: chosen from the shape, or forced (tests, benchmarks).
+enum class DirectConvTiles { kAuto, kPositionMajor, kChannelMajor };
+
+struct DirectConvProblem {
+  const float* x = nullptr;
+  int64_t batch = 0, in_channels = 0, out_channels = 0, group = 1;
+  Geometry3D g;
+  const float* bias = nullptr;
+  const float* residual = nullptr;  // Y's shape; may be y itself (each value is read before written)
+  Activation activation;
+  float* y = nullptr;
+  DirectConvTiles tiles = DirectConvTiles::kAuto;  // kChannelMajor needs column stride 1
+};
+
+// Runs the convolution with the SIMD tiles, or with DirectConvTileReference when `reference`
+// (tests compare the two).
+void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, ThreadPool* pool, bool reference = false);
+
+}  // namespace nn
+}  // namespace ortlite

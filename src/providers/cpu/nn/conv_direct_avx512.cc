@@ -1,0 +1,306 @@
+// AVX-512 pieces of the direct convolution (see conv_direct.h):
+//  - position tiles: R positions x 16 * NB channels in R * NB accumulators (R <= 14, NB <= 2: at
+//    most 28 of the 32 zmm registers), transposed into the output rows at the end;
+//  - channel tiles: 8 channels x up to 3 vectors of 16 positions, stored as they are;
+//  - the zero-padded and the subsampled copies of the input they read.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "providers/cpu/nn/conv_direct.h"
+
+// GCC 12 flags the _mm512_undefined_ps() inside _mm512_max_ps/_mm512_min_ps as maybe-uninitialized.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace ortlite {
+namespace nn {
+
+namespace {
+
+// Weights are read once per tile and stream from L2: fetch this many k steps ahead.
+constexpr int kWeightStepsAhead = 16;
+// Input lines a tile reads next (the following tile of the row starts R * stride floats on).
+// The rows of the coming k steps are fetched too: channel rows lie 4 KiB or more apart in large
+// images, beyond what the hardware's stride prefetcher follows.
+constexpr int kInputFloatsAhead = 32;
+
+inline __mmask16 FirstLanes(int n) {
+  return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1u);
+}
+
+inline bool ActivatesInRegister(ActivationKind kind) {
+  return kind == ActivationKind::kNone || kind == ActivationKind::kRelu || kind == ActivationKind::kClip ||
+         kind == ActivationKind::kLeakyRelu;
+}
+
+inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {
+  switch (kind) {
+    case ActivationKind::kRelu: return _mm512_max_ps(v, _mm512_setzero_ps());
+    case ActivationKind::kClip: return _mm512_min_ps(_mm512_max_ps(v, p0), p1);
+    case ActivationKind::kLeakyRelu: {
+      const __mmask16 negative = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ);
+      return _mm512_mask_mul_ps(v, negative, v, p0);
+    }
+    default: return v;
+  }
+}
+
+// On return r[c] lane j holds what r[j] lane c held.
+inline void Transpose16(__m512 (&r)[16]) {
+  __m512 t[16];
+#pragma GCC unroll 8
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 16; i += 4) {
+    const __m512d a = _mm512_castps_pd(t[i]), b = _mm512_castps_pd(t[i + 1]);
+    const __m512d c = _mm512_castps_pd(t[i + 2]), d = _mm512_castps_pd(t[i + 3]);
+    r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+    r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+    r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  // r[4q + j] now holds, in 128-bit lane L, rows 4q..4q+3 of column 4L + j.
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) {
+    const __m512 lo01 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x44);
+    const __m512 lo23 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x44);
+    const __m512 hi01 = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xee);
+    const __m512 hi23 = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xee);
+    t[j] = _mm512_shuffle_f32x4(lo01, lo23, 0x88);
+    t[4 + j] = _mm512_shuffle_f32x4(lo01, lo23, 0xdd);
+    t[8 + j] = _mm512_shuffle_f32x4(hi01, hi23, 0x88);
+    t[12 + j] = _mm512_shuffle_f32x4(hi01, hi23, 0xdd);
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) r[i] = t[i];
+}
+
+// The output rows (and residual rows) of a tile are touched only at its end: fetch those of the
+// next tile along the row (the next run) now, so they arrive while this tile computes.
+inline void PrefetchTileRows(const DirectConvTile& t, int positions) {
+  for (int c = 0; c < t.channels; ++c) {
+    const float* y = t.y + c * t.channel_stride + positions;
+    __builtin_prefetch(y, 1, 3);
+    __builtin_prefetch(y + positions - 1, 1, 3);
+    if (t.residual) {
+      const float* r = t.residual + c * t.channel_stride + positions;
+      _mm_prefetch(reinterpret_cast<const char*>(r), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(r + positions - 1), _MM_HINT_T0);
+    }
+  }
+}
+
+template <int R, int NB, int S>
+void PositionTile(const DirectConvTile& t) {
+  __m512 acc[R][NB];
+  // The accumulators start at the bias (a vector of 16 channels).
+#pragma GCC unroll 2
+  for (int v = 0; v < NB; ++v) {
+    const int count = std::min(16, t.channels - 16 * v);
+    const __m512 bias = t.bias && count > 0 ? _mm512_maskz_loadu_ps(FirstLanes(count), t.bias + 16 * v)
+                                            : _mm512_setzero_ps();
+#pragma GCC unroll 14
+    for (int j = 0; j < R; ++j) acc[j][v] = bias;
+  }
+
+  PrefetchTileRows(t, R);
+  const float* __restrict x = t.x;
+  const int32_t* __restrict offsets = t.k_offsets;
+  const float* __restrict w = t.w;
+  for (int64_t p = 0; p < t.k; ++p) {
+    const float* xp = x + offsets[p];
+    _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 16 * NB), _MM_HINT_T0);
+    if (NB == 2) _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 32 + 16), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(xp + kInputFloatsAhead * S), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(x + offsets[p + kDirectConvRowsAhead]), _MM_HINT_T0);
+    __m512 wv[NB];
+#pragma GCC unroll 2
+    for (int v = 0; v < NB; ++v) wv[v] = _mm512_load_ps(w + 16 * v);
+#pragma GCC unroll 14
+    for (int j = 0; j < R; ++j) {
+      const __m512 a = _mm512_set1_ps(xp[j * S]);
+#pragma GCC unroll 2
+      for (int v = 0; v < NB; ++v) acc[j][v] = _mm512_fmadd_ps(a, wv[v], acc[j][v]);
+    }
+    w += 16 * NB;
+  }
+
+  const Activation& act = *t.activation;
+  const bool in_register = ActivatesInRegister(act.kind);
+  // With a residual the activation comes after it is added, in the transposed layout.
+  const ActivationKind early = t.residual || !in_register ? ActivationKind::kNone : act.kind;
+  const ActivationKind late = t.residual && in_register ? act.kind : ActivationKind::kNone;
+  const __m512 p0 = _mm512_set1_ps(act.alpha), p1 = _mm512_set1_ps(act.beta);
+  const __mmask16 store = FirstLanes(R);
+#pragma GCC unroll 2
+  for (int v = 0; v < NB; ++v) {
+    const int first = 16 * v;
+    const int count = std::min(16, t.channels - first);
+    if (count <= 0) break;
+    __m512 r[16];
+#pragma GCC unroll 16
+    for (int j = 0; j < 16; ++j) r[j] = j < R ? Activate(acc[j][v], early, p0, p1) : _mm512_setzero_ps();
+    Transpose16(r);
+    float* y = t.y + first * t.channel_stride;
+    const float* res = t.residual ? t.residual + first * t.channel_stride : nullptr;
+#pragma GCC unroll 16
+    for (int c = 0; c < 16; ++c) {
+      if (c < count) {
+        __m512 out = r[c];
+        if (res) {
+          out = Activate(_mm512_add_ps(out, _mm512_maskz_loadu_ps(store, res + c * t.channel_stride)), late, p0, p1);
+        }
+        _mm512_mask_storeu_ps(y + c * t.channel_stride, store, out);
+      }
+    }
+  }
+  if (!in_register) {
+    for (int c = 0; c < t.channels; ++c) ApplyActivation(act, t.y + c * t.channel_stride, R);
+  }
+}
+
+// Channel-major tile: 8 channels of the block at a time (broadcast from the packed weights)
+// times NV vectors of 16 consecutive positions (loaded from the input rows), stored straight into
+// the output rows. Needs input stride 1.
+template <int NV>
+void ChannelTile(const DirectConvTile& t, int positions) {
+  constexpr int kChannels = 8;
+  const __mmask16 last = FirstLanes(positions - 16 * (NV - 1));
+  const Activation& act = *t.activation;
+  const bool in_register = ActivatesInRegister(act.kind);
+  const __m512 p0 = _mm512_set1_ps(act.alpha), p1 = _mm512_set1_ps(act.beta);
+  const int width = t.width;
+  PrefetchTileRows(t, positions);
+  for (int c0 = 0; c0 < t.channels; c0 += kChannels) {
+    // The accumulators start at the bias.
+    __m512 acc[kChannels][NV];
+#pragma GCC unroll 8
+    for (int c = 0; c < kChannels; ++c) {
+      const __m512 bias = _mm512_set1_ps(t.bias && c0 + c < t.channels ? t.bias[c0 + c] : 0.f);
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) acc[c][v] = bias;
+    }
+    const float* __restrict x = t.x;
+    const int32_t* __restrict offsets = t.k_offsets;
+    const float* __restrict w = t.w + c0;
+    for (int64_t p = 0; p < t.k; ++p) {
+      const float* xp = x + offsets[p];
+      const float* next = x + offsets[p + kDirectConvRowsAhead];
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(next + 16 * v), _MM_HINT_T0);
+      __m512 xv[NV];
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) {
+        xv[v] = v + 1 < NV ? _mm512_loadu_ps(xp + 16 * v) : _mm512_maskz_loadu_ps(last, xp + 16 * v);
+      }
+#pragma GCC unroll 8
+      for (int c = 0; c < kChannels; ++c) {
+        const __m512 wc = _mm512_set1_ps(w[c]);
+#pragma GCC unroll 3
+        for (int v = 0; v < NV; ++v) acc[c][v] = _mm512_fmadd_ps(wc, xv[v], acc[c][v]);
+      }
+      w += width;
+    }
+#pragma GCC unroll 8
+    for (int c = 0; c < kChannels; ++c) {
+      if (c0 + c >= t.channels) break;
+      float* y = t.y + (c0 + c) * t.channel_stride;
+      const float* res = t.residual ? t.residual + (c0 + c) * t.channel_stride : nullptr;
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) {
+        __m512 out = acc[c][v];
+        if (v + 1 < NV) {
+          if (res) out = _mm512_add_ps(out, _mm512_loadu_ps(res + 16 * v));
+          if (in_register) out = Activate(out, act.kind, p0, p1);
+          _mm512_storeu_ps(y + 16 * v, out);
+        } else {
+          if (res) out = _mm512_add_ps(out, _mm512_maskz_loadu_ps(last, res + 16 * v));
+          if (in_register) out = Activate(out, act.kind, p0, p1);
+          _mm512_mask_storeu_ps(y + 16 * v, last, out);
+        }
+      }
+      if (!in_register) ApplyActivation(act, y, positions);
+    }
+  }
+}
+
+template <int S, int NB, size_t... I>
+constexpr std::array<DirectConvTileFn, sizeof...(I)> MakeRow(std::index_sequence<I...>) {
+  return {&PositionTile<static_cast<int>(I) + 1, NB, S>...};
+}
+
+const std::array<DirectConvTileFn, kMaxTilePositions> kTiles[2][2] = {
+    {MakeRow<1, 1>(std::make_index_sequence<kMaxTilePositions>()),
+     MakeRow<1, 2>(std::make_index_sequence<kMaxTilePositions>())},
+    {MakeRow<2, 1>(std::make_index_sequence<kMaxTilePositions>()),
+     MakeRow<2, 2>(std::make_index_sequence<kMaxTilePositions>())},
+};
+
+}  // namespace
+
+void DirectConvSubsampleRowAvx512(const float* row, int64_t count, int64_t stride, float* dst) {
+  if (stride == 1) {
+    std::copy(row, row + count, dst);
+    return;
+  }
+  if (stride != 2) {
+    for (int64_t j = 0; j < count; ++j) dst[j] = row[j * stride];
+    return;
+  }
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  for (int64_t j = 0; j < count; j += 16) {
+    // Output lanes j.. read columns 2j .. 2j + 30; the last valid one is 2 * (count - 1).
+    const int64_t left = 2 * (count - j) - 1;  // columns of this pair of loads that are needed
+    const int needed = static_cast<int>(std::min<int64_t>(32, left));
+    const __m512 lo = _mm512_maskz_loadu_ps(FirstLanes(needed), row + 2 * j);
+    const __m512 hi = _mm512_maskz_loadu_ps(FirstLanes(needed - 16), row + 2 * j + 16);
+    const int outputs = static_cast<int>(std::min<int64_t>(16, count - j));
+    _mm512_mask_storeu_ps(dst + j, FirstLanes(outputs), _mm512_permutex2var_ps(lo, even, hi));
+  }
+}
+
+// Row by row, whole vectors: each store covers padding and data alike (the loads are masked to
+// the data columns), so no row costs a library call.
+void DirectConvPadPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
+                              int64_t out_h, int64_t out_w, float* dst) {
+  const __m512 zero = _mm512_setzero_ps();
+  for (int64_t h = 0; h < out_h; ++h) {
+    float* d = dst + h * out_w;
+    const int64_t ih = h - pad_top;
+    if (ih < 0 || ih >= in_h) {
+      for (int64_t j = 0; j < out_w; j += 16) {
+        _mm512_mask_storeu_ps(d + j, FirstLanes(static_cast<int>(std::min<int64_t>(16, out_w - j))), zero);
+      }
+      continue;
+    }
+    const float* row = x + ih * in_w - pad_left;  // column j of the padded row reads row[j]
+    for (int64_t j = 0; j < out_w; j += 16) {
+      // Lanes whose column lies in [pad_left, pad_left + in_w) read the input.
+      const int64_t lo = std::max<int64_t>(0, pad_left - j), hi = std::min<int64_t>(16, pad_left + in_w - j);
+      const __mmask16 valid = hi > lo ? static_cast<__mmask16>(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
+      const __m512 v = _mm512_maskz_loadu_ps(valid, row + j);
+      _mm512_mask_storeu_ps(d + j, FirstLanes(static_cast<int>(std::min<int64_t>(16, out_w - j))), v);
+    }
+  }
+}
+
+void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions) {
+  if (positions > 32) return ChannelTile<3>(t, positions);
+  if (positions > 16) return ChannelTile<2>(t, positions);
+  ChannelTile<1>(t, positions);
+}
+
+DirectConvTileFn DirectConvTileAvx512(int positions, int width, int stride) {
+  if (positions < 1 || positions > kMaxTilePositions || (width != 16 && width != 32) || stride < 1 || stride > 2) {
+    return nullptr;
+  }
+  return kTiles[stride - 1][width / 16 - 1][static_cast<size_t>(positions - 1)];
+}
+
+}  // namespace nn
+}  // namespace ortlite

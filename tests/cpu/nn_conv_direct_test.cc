@@ -1,0 +1,229 @@
+// The direct convolution (providers/cpu/nn/conv_direct.h) against a naive loop and against its
+// scalar tiles: random 1-D/2-D geometries crossing the 16/32-channel blocks and the position
+// runs, both tile layouts, strides, dilations, asymmetric pads, groups, batches, bias, residual,
+// every fused activation, 1 and 2 threads, and inputs large enough to change the loop order.
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <random>
+#include <vector>
+
+#include "core/framework/thread_pool.h"
+#include "gtest/gtest.h"
+#include "providers/cpu/nn/conv_direct.h"
+
+namespace ortlite {
+namespace nn {
+namespace {
+
+struct DirectCase {
+  int64_t batch = 1, group = 1, c_per_group = 1, m_per_group = 1;
+  Geometry3D g;
+  bool bias = true, residual = false;
+  Activation activation;
+};
+
+std::vector<float> Random(size_t n, std::mt19937& rng) {
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<float> v(n);
+  for (auto& x : v) x = dist(rng);
+  return v;
+}
+
+std::vector<float> NaiveDirect(const DirectCase& c, const std::vector<float>& x, const std::vector<float>& w,
+                               const std::vector<float>& b, const std::vector<float>& z) {
+  const Geometry3D& g = c.g;
+  const int64_t C = c.group * c.c_per_group, M = c.group * c.m_per_group;
+  const int64_t ks = g.kernel[1] * g.kernel[2];
+  std::vector<float> y(static_cast<size_t>(c.batch * M * g.OutSize()));
+  for (int64_t n = 0; n < c.batch; ++n)
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t oh = 0; oh < g.out[1]; ++oh)
+        for (int64_t ow = 0; ow < g.out[2]; ++ow) {
+          double acc = c.bias ? b[m] : 0.0;
+          const int64_t gi = m / c.m_per_group;
+          for (int64_t ci = 0; ci < c.c_per_group; ++ci)
+            for (int64_t kh = 0; kh < g.kernel[1]; ++kh)
+              for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
+                const int64_t ih = oh * g.stride[1] - g.pad_begin[1] + kh * g.dilation[1];
+                const int64_t iw = ow * g.stride[2] - g.pad_begin[2] + kw * g.dilation[2];
+                if (ih < 0 || ih >= g.in[1] || iw < 0 || iw >= g.in[2]) continue;
+                const int64_t cin = gi * c.c_per_group + ci;
+                acc += static_cast<double>(x[((n * C + cin) * g.in[1] + ih) * g.in[2] + iw]) *
+                       w[(m * c.c_per_group + ci) * ks + kh * g.kernel[2] + kw];
+              }
+          const size_t out = static_cast<size_t>(((n * M + m) * g.out[1] + oh) * g.out[2] + ow);
+          if (c.residual) acc += z[out];
+          y[out] = ActivationReference(c.activation, static_cast<float>(acc));
+        }
+  return y;
+}
+
+void ExpectNear(const std::vector<float>& want, const std::vector<float>& got, const std::string& what) {
+  ASSERT_EQ(want.size(), got.size()) << what;
+  for (size_t i = 0; i < want.size(); ++i) {
+    ASSERT_NEAR(want[i], got[i], 1e-4 + 1e-4 * std::fabs(want[i])) << what << " at " << i;
+  }
+}
+
+// Runs `c` every way the host supports and compares each with the naive loop.
+void CheckDirect(const DirectCase& c, unsigned seed) {
+  const Geometry3D& g = c.g;
+  if (!DirectConvApplies(g, c.c_per_group, c.group)) GTEST_SKIP() << "no direct path on this host";
+  std::mt19937 rng(seed);
+  const int64_t C = c.group * c.c_per_group, M = c.group * c.m_per_group;
+  const int64_t k = c.c_per_group * g.kernel[1] * g.kernel[2];
+  const std::vector<float> x = Random(static_cast<size_t>(c.batch * C * g.InSize()), rng);
+  const std::vector<float> w = Random(static_cast<size_t>(M * k), rng);
+  const std::vector<float> b = Random(static_cast<size_t>(M), rng);
+  const std::vector<float> z = Random(static_cast<size_t>(c.batch * M * g.OutSize()), rng);
+  const std::vector<float> want = NaiveDirect(c, x, w, b, z);
+  const DirectConvWeights packed = PackDirectConvWeights(w.data(), M, c.group, k);
+
+  DirectConvProblem p;
+  p.x = x.data();
+  p.batch = c.batch;
+  p.in_channels = C;
+  p.out_channels = M;
+  p.group = c.group;
+  p.g = g;
+  p.bias = c.bias ? b.data() : nullptr;
+  p.residual = c.residual ? z.data() : nullptr;
+  p.activation = c.activation;
+  ThreadPool two(2);
+  std::vector<DirectConvTiles> layouts = {DirectConvTiles::kAuto, DirectConvTiles::kPositionMajor};
+  if (g.stride[2] == 1) layouts.push_back(DirectConvTiles::kChannelMajor);
+  for (DirectConvTiles tiles : layouts) {
+    for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), &two}) {
+      for (bool reference : {false, true}) {
+        std::vector<float> y(want.size(), 123.f);
+        p.tiles = tiles;
+        p.y = y.data();
+        RunDirectConv(packed, p, pool, reference);
+        ExpectNear(want, y, "tiles " + std::to_string(static_cast<int>(tiles)) + (pool ? " 2 threads" : " 1 thread") +
+                                (reference ? " reference" : " simd"));
+        if (::testing::Test::HasFatalFailure()) return;
+      }
+    }
+  }
+  if (c.residual) {
+    // The residual in the output buffer itself (an in-place Y = conv + Y).
+    std::vector<float> y = z;
+    p.tiles = DirectConvTiles::kAuto;
+    p.residual = y.data();
+    p.y = y.data();
+    RunDirectConv(packed, p, &two);
+    ExpectNear(want, y, "residual in place");
+  }
+}
+
+Geometry3D Resolve(int64_t h, int64_t w, int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
+                   int64_t pt, int64_t pl, int64_t pb, int64_t pr) {
+  Geometry3D g;
+  g.in[1] = h;
+  g.in[2] = w;
+  g.kernel[1] = kh;
+  g.kernel[2] = kw;
+  g.stride[1] = sh;
+  g.stride[2] = sw;
+  g.dilation[1] = dh;
+  g.dilation[2] = dw;
+  g.pad_begin[1] = pt;
+  g.pad_begin[2] = pl;
+  g.pad_end[1] = pb;
+  g.pad_end[2] = pr;
+  g.out[1] = (h + pt + pb - ((kh - 1) * dh + 1)) / sh + 1;
+  g.out[2] = (w + pl + pr - ((kw - 1) * dw + 1)) / sw + 1;
+  return g;
+}
+
+Activation PickActivation(int i) {
+  Activation a;
+  switch (i % 6) {
+    case 1: a.kind = ActivationKind::kRelu; break;
+    case 2: a.kind = ActivationKind::kClip, a.alpha = -0.5f, a.beta = 0.7f; break;
+    case 3: a.kind = ActivationKind::kLeakyRelu, a.alpha = 0.1f; break;
+    case 4: a.kind = ActivationKind::kSigmoid; break;
+    case 5: a.kind = ActivationKind::kHardSigmoid, a.alpha = 0.2f, a.beta = 0.5f; break;
+    default: break;
+  }
+  return a;
+}
+
+TEST(NnConvDirectTest, RandomGeometries) {
+  std::mt19937 rng(2024);
+  auto pick = [&](int lo, int hi) { return static_cast<int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  for (int iter = 0; iter < 70; ++iter) {
+    DirectCase c;
+    c.batch = pick(1, 2);
+    c.group = iter % 6 == 5 ? pick(2, 3) : 1;
+    c.c_per_group = pick(1, iter % 4 == 0 ? 40 : 9);
+    c.m_per_group = pick(1, 70);
+    const int64_t kh = pick(1, 3), kw = pick(1, 3), dh = iter % 7 == 3 ? 2 : 1, dw = iter % 5 == 2 ? 2 : 1;
+    const int64_t h = pick((kh - 1) * dh + 1, 20), w = pick((kw - 1) * dw + 1, 45);
+    c.g = Resolve(h, w, kh, kw, pick(1, 3), pick(1, 2), dh, dw, pick(0, 2), pick(0, 2), pick(0, 2), pick(0, 1));
+    c.bias = iter % 3 != 0;
+    c.residual = iter % 4 == 1;
+    c.activation = PickActivation(iter);
+    SCOPED_TRACE("iter " + std::to_string(iter));
+    CheckDirect(c, 7000 + iter);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(NnConvDirectTest, PointwiseFlatAndSubsampled) {
+  // Pointwise convolutions run on the flattened image (odd sizes leave partial runs), strided
+  // ones on a dense copy of the positions they read.
+  unsigned seed = 7100;
+  for (int64_t m : {5, 16, 24, 33, 64}) {
+    for (int64_t c_in : {3, 17, 150}) {
+      DirectCase c;
+      c.c_per_group = c_in;
+      c.m_per_group = m;
+      c.g = Resolve(13, 11, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+      c.residual = m == 33;
+      c.activation = PickActivation(static_cast<int>(m));
+      CheckDirect(c, seed++);
+      c.g = Resolve(14, 9, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0);
+      CheckDirect(c, seed++);
+    }
+  }
+}
+
+TEST(NnConvDirectTest, LargeInputsRunsOuter) {
+  // Inputs larger than half of L2 with few weights: the position runs become the outer loop.
+  DirectCase c;
+  c.c_per_group = 96;
+  c.m_per_group = 40;
+  c.g = Resolve(60, 58, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+  c.residual = true;
+  c.activation = PickActivation(1);
+  CheckDirect(c, 7200);
+  c.c_per_group = 80;
+  c.m_per_group = 20;
+  c.g = Resolve(58, 57, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+  CheckDirect(c, 7201);
+}
+
+TEST(NnConvDirectTest, ParallelForStaticGivesEachThreadOneBlock) {
+  ThreadPool pool(2);
+  for (int64_t total : {1, 2, 3, 10, 1000}) {
+    std::vector<int> seen(static_cast<size_t>(total), 0);
+    std::vector<std::pair<int64_t, int>> starts;
+    std::mutex mu;
+    ThreadPool::ParallelForStatic(&pool, total, 1e6, [&](int64_t begin, int64_t end) {
+      std::lock_guard<std::mutex> lock(mu);
+      starts.push_back({begin, omp_get_thread_num()});
+      for (int64_t i = begin; i < end; ++i) ++seen[static_cast<size_t>(i)];
+    });
+    for (int v : seen) EXPECT_EQ(v, 1) << "total " << total;
+    std::sort(starts.begin(), starts.end());
+    for (size_t i = 0; i < starts.size(); ++i) EXPECT_EQ(starts[i].second, static_cast<int>(i)) << "total " << total;
+  }
+}
+
+}  // namespace
+}  // namespace nn
+}  // namespace ortlite
