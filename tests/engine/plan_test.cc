@@ -66,6 +66,42 @@ TEST(PlannerTest, BranchesKeepBuffersApartWhileAlive) {
   EXPECT_FLOAT_EQ(out[0].Get().Data<float>()[5], 4.f);
 }
 
+// a = relu(X); b = relu(X); c = a + b (c may take b's buffer); Y = relu(c), and b read again by
+// the last node when `b_read_later`.
+onnx::ModelProto InplaceCandidate(bool b_read_later) {
+  onnx::ModelProto m = MakeTestModel();
+  auto& g = *m.mutable_graph();
+  AddFloatValue(g.mutable_input(), "X", {256});
+  AddFloatValue(g.mutable_output(), "Y", {256});
+  AddTestNode(g, "TestRelu", {"X"}, "a");
+  AddTestNode(g, "TestMul", {"X", "X"}, "b");
+  AddTestNode(g, "TestAddInPlace", {"a", "b"}, "c");
+  if (b_read_later) {
+    AddTestNode(g, "TestAdd", {"c", "b"}, "Y");
+  } else {
+    AddTestNode(g, "TestRelu", {"c"}, "Y");
+  }
+  for (const char* v : {"a", "b", "c"}) AddFloatValue(g.mutable_value_info(), v, {256});
+  return m;
+}
+
+TEST(PlannerTest, OutputTakesOverADyingInputWhenTheKernelAllows) {
+  std::vector<float> x(256);
+  for (int i = 0; i < 256; ++i) x[i] = static_cast<float>(i % 9) - 4.f;
+  for (bool b_read_later : {false, true}) {
+    auto s = Make(InplaceCandidate(b_read_later));
+    // a, b and c are 1 KB each: a and b are alive together, c shares b's block unless b is read
+    // after c is made.
+    EXPECT_EQ(s->PlannedPeakBytes(), (b_read_later ? 3u : 2u) * 1024u) << b_read_later;
+    RunOptions ro;
+    auto out = s->Run(ro, {"X"}, {OrtValue(Tensor::FromVector<float>(x, {256}))}, {"Y"});
+    for (int i = 0; i < 256; ++i) {
+      const float a = std::max(0.f, x[i]), b = x[i] * x[i], c = a + b;
+      ASSERT_FLOAT_EQ(out[0].Get().Data<float>()[i], b_read_later ? c + b : std::max(0.f, c)) << i;
+    }
+  }
+}
+
 TEST(PlannerTest, MemPatternOffPlansNothing) {
   SessionOptions so;
   so.enable_mem_pattern = false;

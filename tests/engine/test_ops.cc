@@ -109,6 +109,8 @@ CPU_KERNEL_EX(TestPackedAdd, kTestDomain, 1, INT_MAX, TestPackedAdd, KernelDefBu
 CPU_KERNEL_EX(TestBytesAdd, kTestDomain, 1, INT_MAX, TestBytesAdd, KernelDefBuilder())
 CPU_KERNEL_EX(TestSleep, kTestDomain, 1, INT_MAX, TestSleep, KernelDefBuilder())
 CPU_KERNEL_EX(TestAdd, kTestDomain, 1, INT_MAX, TestBinary, KernelDefBuilder())
+// Elementwise, so its output may take its second input's buffer.
+CPU_KERNEL_EX(TestAddInPlace, kTestDomain, 1, INT_MAX, TestBinary, KernelDefBuilder().MayInplace(1, 0))
 CPU_KERNEL_EX(TestMul, kTestDomain, 1, INT_MAX, TestBinary, KernelDefBuilder())
 CPU_KERNEL_EX(TestRelu, kTestDomain, 1, INT_MAX, TestRelu, KernelDefBuilder())
 

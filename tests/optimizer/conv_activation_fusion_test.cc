@@ -102,6 +102,34 @@ TEST(ConvActivationFusionTest, ResidualFromAnotherConvWithoutBias) {
   ExpectSameOutputs(model, ConvFeeds(), 1e-5, 1e-5);
 }
 
+TEST(ConvActivationFusionTest, ResidualBufferTakenOverByTheOutput) {
+  // Y = Neg(Relu(Conv(X) + Conv2(X))): the residual dies at the FusedConv, whose output is an
+  // intermediate, so the planner gives the output the residual's buffer. Dense, depthwise and
+  // strided convolutions each read Z while writing Y over it; 1 and 2 threads.
+  const int64_t C = 32;
+  for (int64_t group : {int64_t{1}, C}) {
+    for (int64_t stride : {1, 2}) {
+      ModelBuilder mb;
+      mb.Input("X", DataType::kFloat, {1, C, 15, 15});
+      mb.Initializer<float>("W", {C, C / group, 3, 3}, RandomFloats(static_cast<size_t>(C * C / group * 9), 21));
+      mb.Initializer<float>("B", {C}, RandomFloats(static_cast<size_t>(C), 22));
+      mb.Initializer<float>("W2", {C, C, 1, 1}, RandomFloats(static_cast<size_t>(C * C), 23));
+      auto& conv = mb.Node("Conv", {"X", "W", "B"}, {"conv"});
+      SetAttr(conv, "pads", std::vector<int64_t>{1, 1, 1, 1});
+      SetAttr(conv, "group", group);
+      SetAttr(conv, "strides", std::vector<int64_t>{stride, stride});
+      SetAttr(mb.Node("Conv", {"X", "W2"}, {"branch"}), "strides", std::vector<int64_t>{stride, stride});
+      mb.Node("Add", {"conv", "branch"}, {"sum"});
+      mb.Node("Relu", {"sum"}, {"act"});
+      mb.Node("Neg", {"act"}, {"Y"});
+      mb.Output("Y", DataType::kFloat);
+      auto model = mb.Build();
+      EXPECT_EQ(CountOp(OpTypesAfterInit(model), "com.microsoft.FusedConv"), 1);
+      ExpectSameOutputs(model, {{"X", RandomValue({1, C, 15, 15}, 24)}}, 1e-5, 1e-5);
+    }
+  }
+}
+
 TEST(ConvActivationFusionTest, NotFused) {
   {
     // The Conv output is also a graph output.

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/framework/op_kernel.h"
@@ -37,6 +38,9 @@ struct KernelDef {
   std::vector<int> host_inputs;
   // Outputs the kernel writes to host memory (MemcpyToHost).
   std::vector<int> host_outputs;
+  // (input, output) pairs where the kernel is correct when the output's buffer is the input's:
+  // the planner may then give the output that buffer if the input is not read afterwards.
+  std::vector<std::pair<int, int>> may_inplace;
 };
 
 class KernelDefBuilder {
@@ -51,6 +55,10 @@ class KernelDefBuilder {
   }
   KernelDefBuilder& HostOutput(int index) {
     def_.host_outputs.push_back(index);
+    return *this;
+  }
+  KernelDefBuilder& MayInplace(int input, int output) {
+    def_.may_inplace.emplace_back(input, output);
     return *this;
   }
   KernelDef Build(const std::string& op, const std::string& domain, int since, int end,

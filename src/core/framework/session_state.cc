@@ -175,6 +175,7 @@ void SessionState::Initialize() {
         const KernelCreateInfo* k = reg ? reg->TryFind(n, &why) : nullptr;
         if (!k) ThrowError(ErrorCode::kNotImplemented, why.empty() ? "no kernel registry" : why);
         def = &k->def;
+        info->may_inplace = def->may_inplace;
         OpKernelInfo kinfo(n, k->def, *info->provider, *this);
         info->kernel = k->create(kinfo);
       }

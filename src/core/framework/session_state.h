@@ -33,6 +33,7 @@ class SessionState {
     std::unique_ptr<OpKernel> kernel;
     std::vector<int> inputs, implicit_inputs, outputs;  // value indices (-1: omitted)
     std::vector<MemoryInfo> output_locations;
+    std::vector<std::pair<int, int>> may_inplace;  // from the kernel's KernelDef
   };
 
   SessionState(const Graph& graph, std::vector<IExecutionProvider*> providers, const CompiledFunctions* compiled,

@@ -2,7 +2,9 @@
 //
 // Intermediate tensors whose size is known from inferred shapes are packed into one arena per
 // run: each gets [first_step, last_step] in execution order, and a greedy best-fit places larger
-// blocks first at the lowest offset not used by any block alive at the same time.
+// blocks first at the lowest offset not used by any block alive at the same time. An output may
+// take over the buffer of an input that dies at its node when the kernel allows it (FusedConv's Y
+// over its residual Z), saving the copy and the cache misses of a separate buffer.
 #include <algorithm>
 #include <map>
 #include <sstream>
@@ -38,16 +40,29 @@ struct Block {
   int first, last;
 };
 
-void PlaceStatic(std::vector<AllocPlanPerValue>& plan, const std::vector<int>& candidates, size_t& arena) {
-  std::vector<int> order = candidates;
+void PlaceStatic(std::vector<AllocPlanPerValue>& plan, const std::vector<int>& candidates,
+                 const std::vector<int>& donor_of, size_t& arena) {
+  // A value that takes over its donor's buffer shares the donor's block, which then lives until
+  // the last value of the chain is dead.
+  std::vector<int> root(plan.size(), -1);
+  std::vector<int> block_last(plan.size(), -1);
+  std::vector<int> roots, by_step = candidates;  // donors are produced before their takers
+  std::stable_sort(by_step.begin(), by_step.end(), [&](int a, int b) { return plan[a].first_step < plan[b].first_step; });
+  for (int v : by_step) {
+    root[v] = donor_of[v] >= 0 ? root[donor_of[v]] : v;
+    block_last[root[v]] = std::max(block_last[root[v]], plan[v].last_step);
+    if (root[v] == v) roots.push_back(v);
+  }
+  std::vector<int> order = roots;
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return plan[a].bytes > plan[b].bytes; });
   std::vector<Block> placed;
   arena = 0;
   for (int v : order) {
     AllocPlanPerValue& p = plan[v];
+    const int last = block_last[v];
     std::vector<std::pair<size_t, size_t>> busy;
     for (const Block& b : placed)
-      if (b.first <= p.last_step && p.first_step <= b.last) busy.emplace_back(b.offset, b.offset + b.bytes);
+      if (b.first <= last && p.first_step <= b.last) busy.emplace_back(b.offset, b.offset + b.bytes);
     std::sort(busy.begin(), busy.end());
     size_t offset = 0, best = SIZE_MAX, best_gap = SIZE_MAX;
     for (const auto& [start, end] : busy) {
@@ -59,9 +74,38 @@ void PlaceStatic(std::vector<AllocPlanPerValue>& plan, const std::vector<int>& c
     }
     if (best == SIZE_MAX) best = offset;
     p.offset = best;
-    placed.push_back(Block{best, p.bytes, p.first_step, p.last_step});
+    placed.push_back(Block{best, p.bytes, p.first_step, last});
     arena = std::max(arena, best + p.bytes);
   }
+  for (int v : candidates) plan[v].offset = plan[root[v]].offset;
+}
+
+// For each static value, the static input whose buffer it takes over (-1: none): the kernel
+// allows it (KernelDef::may_inplace), the sizes match, the input is read by nothing after this
+// node and only once by it, and no other output took it already.
+std::vector<int> FindInplaceDonors(const SessionState& state, const SequentialExecutionPlan& plan) {
+  const auto& values = plan.allocation_plan;
+  std::vector<int> donor_of(values.size(), -1);
+  std::vector<bool> donated(values.size(), false);
+  for (size_t step = 0; step < plan.execution_order.size(); ++step) {
+    const auto* info = state.GetNodeInfo(plan.execution_order[step]);
+    for (const auto& [in, out] : info->may_inplace) {
+      if (in < 0 || out < 0 || static_cast<size_t>(in) >= info->inputs.size() ||
+          static_cast<size_t>(out) >= info->outputs.size()) {
+        continue;
+      }
+      const int u = info->inputs[in], v = info->outputs[out];
+      if (u < 0 || v < 0 || donated[u] || donor_of[v] >= 0) continue;
+      if (values[u].kind != Kind::kStatic || values[v].kind != Kind::kStatic) continue;
+      if (values[u].bytes != values[v].bytes || values[u].last_step != static_cast<int>(step)) continue;
+      const auto reads = std::count(info->inputs.begin(), info->inputs.end(), u) +
+                         std::count(info->implicit_inputs.begin(), info->implicit_inputs.end(), u);
+      if (reads != 1) continue;
+      donor_of[v] = u;
+      donated[u] = true;
+    }
+  }
+  return donor_of;
 }
 
 }  // namespace
@@ -111,7 +155,7 @@ SequentialExecutionPlan CreateExecutionPlan(const SessionState& state) {
       p.bytes = bytes;
       candidates.push_back(static_cast<int>(idx));
     }
-    PlaceStatic(values, candidates, plan.arena_bytes);
+    PlaceStatic(values, candidates, FindInplaceDonors(state, plan), plan.arena_bytes);
   }
 
   if (!parallel) {

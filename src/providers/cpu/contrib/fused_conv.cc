@@ -23,7 +23,7 @@ class FusedConv final : public OpKernel {
 
 }  // namespace
 
-CPU_KERNEL_EX(FusedConv, kMSDomain, 1, 1, FusedConv, KernelDefBuilder())
+CPU_KERNEL_EX(FusedConv, kMSDomain, 1, 1, FusedConv, KernelDefBuilder().MayInplace(3, 0))  // Y may be Z
 
 }  // namespace contrib
 }  // namespace ortlite
