@@ -514,9 +514,19 @@ class ConvKernel final : public OpKernel {
     const auto& wd = W.Shape().GetDims();
     if (wd.size() < 3 || wd[0] % group_ != 0 || W.NumElements() == 0) return;
     ConvLayout layout = wd[1] == 1 && group_ > 1 ? ConvLayout::kDepthwise : ConvLayout::kChannelMajor;
-    if (layout != ConvLayout::kDepthwise) layout = ExpectedLayout(info, W).value_or(ConvLayout::kChannelMajor);
+    const std::optional<ConvLayout> expected =
+        layout == ConvLayout::kDepthwise ? std::nullopt : ExpectedLayout(info, W);
+    if (expected) layout = *expected;
     prepared_.emplace();
     PrepareInto(W, layout, *prepared_);
+    // With every shape known the run-time layout is this one, so the packed copy is all Compute
+    // reads and the session may release the original (depthwise reads W itself).
+    if (expected) {
+      prepared_->data = nullptr;
+      prepared_->converted = {};
+      info.MarkConstantInputPrePacked(1);
+      weights_released_ = true;
+    }
   }
 
   void RunFloat(const float* x, const Tensor& W, const float* bias, const float* residual, float* y,
@@ -527,6 +537,8 @@ class ConvKernel final : public OpKernel {
     if (prepared_ && prepared_->dims == W.Shape().GetDims() && prepared_->packed.layout == layout) {
       pw = &*prepared_;
     } else {
+      ORTLITE_CHECK_ARG(!weights_released_, "the input's shape differs from the one the weights were packed for "
+                        "at session start");
       PrepareInto(W, layout, local);
       pw = &local;
     }
@@ -565,6 +577,7 @@ class ConvKernel final : public OpKernel {
   bool fused_;
   Activation activation_;
   std::optional<PreparedWeights> prepared_;
+  bool weights_released_ = false;  // W was packed for the only layout it can run in and let go
 };
 
 }  // namespace
