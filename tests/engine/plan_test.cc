@@ -102,6 +102,61 @@ TEST(PlannerTest, OutputTakesOverADyingInputWhenTheKernelAllows) {
   }
 }
 
+// a = relu(X); b = X * X; c = Concat(a, b, axis); Y = relu(c). X is {1, channels, width} floats.
+onnx::ModelProto ConcatOfTwo(int64_t channels, int64_t width, int64_t axis) {
+  onnx::ModelProto m = MakeTestModel();
+  auto& g = *m.mutable_graph();
+  AddFloatValue(g.mutable_input(), "X", {1, channels, width});
+  std::vector<int64_t> cd = {1, channels, width};
+  cd[static_cast<size_t>(axis)] *= 2;
+  AddFloatValue(g.mutable_output(), "Y", cd);
+  AddTestNode(g, "TestRelu", {"X"}, "a");
+  AddTestNode(g, "TestMul", {"X", "X"}, "b");
+  auto* concat = g.add_node();
+  concat->set_op_type("Concat");
+  concat->add_input("a");
+  concat->add_input("b");
+  concat->add_output("c");
+  auto* attr = concat->add_attribute();
+  attr->set_name("axis");
+  attr->set_type(onnx::AttributeProto::INT);
+  attr->set_i(axis);
+  AddTestNode(g, "TestRelu", {"c"}, "Y");
+  AddFloatValue(g.mutable_value_info(), "a", {1, channels, width});
+  AddFloatValue(g.mutable_value_info(), "b", {1, channels, width});
+  AddFloatValue(g.mutable_value_info(), "c", cd);
+  return m;
+}
+
+TEST(PlannerTest, ConcatInputsAreProducedInTheirPlace) {
+  struct Case {
+    int64_t channels, width, axis;
+    bool sliced;  // a and b live inside c's block
+  };
+  // Axis 1 at batch 1: one run per input, at a 64-byte aligned offset in the output. Axis 2
+  // interleaves the inputs row by row, and 3 x 12 floats put b at an unaligned offset: copied.
+  for (const Case& c : {Case{4, 16, 1, true}, Case{4, 16, 2, false}, Case{3, 12, 1, false}}) {
+    auto s = Make(ConcatOfTwo(c.channels, c.width, c.axis));
+    const size_t input_bytes = static_cast<size_t>(c.channels * c.width * 4);
+    const size_t aligned = (input_bytes + 63) / 64 * 64;
+    EXPECT_EQ(s->PlannedPeakBytes(), c.sliced ? 2 * input_bytes : 2 * aligned + (2 * input_bytes + 63) / 64 * 64)
+        << c.channels << " " << c.axis;
+    std::vector<float> x(static_cast<size_t>(c.channels * c.width));
+    for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 11) - 5.f;
+    RunOptions ro;
+    auto out = s->Run(ro, {"X"}, {OrtValue(Tensor::FromVector<float>(x, {1, c.channels, c.width}))}, {"Y"});
+    const float* y = out[0].Get().Data<float>();
+    const int64_t rows = c.axis == 1 ? 1 : c.channels, run = c.axis == 1 ? c.channels * c.width : c.width;
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t j = 0; j < run; ++j) {
+        const float v = x[static_cast<size_t>(r * run + j)];
+        ASSERT_FLOAT_EQ(y[r * 2 * run + j], std::max(0.f, v)) << r << " " << j;
+        ASSERT_FLOAT_EQ(y[r * 2 * run + run + j], v * v) << r << " " << j;
+      }
+    }
+  }
+}
+
 TEST(PlannerTest, MemPatternOffPlansNothing) {
   SessionOptions so;
   so.enable_mem_pattern = false;

@@ -4,8 +4,12 @@
 // run: each gets [first_step, last_step] in execution order, and a greedy best-fit places larger
 // blocks first at the lowest offset not used by any block alive at the same time. An output may
 // take over the buffer of an input that dies at its node when the kernel allows it (FusedConv's Y
-// over its residual Z), saving the copy and the cache misses of a separate buffer.
+// over its residual Z), saving the copy and the cache misses of a separate buffer; and the inputs
+// of a channel Concat at batch 1 are produced where they belong in its output, so the Concat
+// copies nothing.
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -40,29 +44,51 @@ struct Block {
   int first, last;
 };
 
-void PlaceStatic(std::vector<AllocPlanPerValue>& plan, const std::vector<int>& candidates,
-                 const std::vector<int>& donor_of, size_t& arena) {
-  // A value that takes over its donor's buffer shares the donor's block, which then lives until
-  // the last value of the chain is dead.
+// How static values share blocks: a value that takes over its donor's buffer (donor_of) shares
+// the donor's block at the same offset; a Concat input placed in its output (slice_of) lives at
+// its byte offset inside the output's block. A shared block is busy from the first member's
+// production to the last member's last use.
+struct SharedBlocks {
+  std::vector<int> donor_of;            // -1: none
+  std::vector<int> slice_of;            // -1: none
+  std::vector<size_t> slice_offset;     // bytes, when slice_of >= 0
+};
+
+void PlaceStatic(std::vector<AllocPlanPerValue>& plan, const std::vector<int>& candidates, const SharedBlocks& shared,
+                 size_t& arena) {
   std::vector<int> root(plan.size(), -1);
-  std::vector<int> block_last(plan.size(), -1);
-  std::vector<int> roots, by_step = candidates;  // donors are produced before their takers
+  std::vector<size_t> delta(plan.size(), 0);
+  std::vector<int> by_step = candidates;  // donors and Concat outputs resolve before their members
   std::stable_sort(by_step.begin(), by_step.end(), [&](int a, int b) { return plan[a].first_step < plan[b].first_step; });
   for (int v : by_step) {
-    root[v] = donor_of[v] >= 0 ? root[donor_of[v]] : v;
-    block_last[root[v]] = std::max(block_last[root[v]], plan[v].last_step);
-    if (root[v] == v) roots.push_back(v);
+    if (shared.slice_of[v] >= 0) continue;
+    const int d = shared.donor_of[v];
+    root[v] = d >= 0 ? root[d] : v;
+    delta[v] = d >= 0 ? delta[d] : 0;
   }
-  std::vector<int> order = roots;
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return plan[a].bytes > plan[b].bytes; });
+  for (int v : by_step) {
+    if (shared.slice_of[v] < 0) continue;
+    const int parent = shared.slice_of[v];
+    root[v] = root[parent];
+    delta[v] = delta[parent] + shared.slice_offset[v];
+  }
+  std::vector<int> block_first(plan.size(), INT32_MAX), block_last(plan.size(), -1);
+  std::vector<int> roots;
+  for (int v : candidates) {
+    const int r = root[v];
+    block_first[r] = std::min(block_first[r], plan[v].first_step);
+    block_last[r] = std::max(block_last[r], plan[v].last_step);
+    if (r == v) roots.push_back(v);
+  }
+  std::stable_sort(roots.begin(), roots.end(), [&](int a, int b) { return plan[a].bytes > plan[b].bytes; });
   std::vector<Block> placed;
   arena = 0;
-  for (int v : order) {
+  for (int v : roots) {
     AllocPlanPerValue& p = plan[v];
-    const int last = block_last[v];
+    const int first = block_first[v], last = block_last[v];
     std::vector<std::pair<size_t, size_t>> busy;
     for (const Block& b : placed)
-      if (b.first <= last && p.first_step <= b.last) busy.emplace_back(b.offset, b.offset + b.bytes);
+      if (b.first <= last && first <= b.last) busy.emplace_back(b.offset, b.offset + b.bytes);
     std::sort(busy.begin(), busy.end());
     size_t offset = 0, best = SIZE_MAX, best_gap = SIZE_MAX;
     for (const auto& [start, end] : busy) {
@@ -74,18 +100,18 @@ void PlaceStatic(std::vector<AllocPlanPerValue>& plan, const std::vector<int>& c
     }
     if (best == SIZE_MAX) best = offset;
     p.offset = best;
-    placed.push_back(Block{best, p.bytes, p.first_step, last});
+    placed.push_back(Block{best, p.bytes, first, last});
     arena = std::max(arena, best + p.bytes);
   }
-  for (int v : candidates) plan[v].offset = plan[root[v]].offset;
+  for (int v : candidates) plan[v].offset = plan[root[v]].offset + delta[v];
 }
 
 // For each static value, the static input whose buffer it takes over (-1: none): the kernel
 // allows it (KernelDef::may_inplace), the sizes match, the input is read by nothing after this
 // node and only once by it, and no other output took it already.
-std::vector<int> FindInplaceDonors(const SessionState& state, const SequentialExecutionPlan& plan) {
+void FindInplaceDonors(const SessionState& state, const SequentialExecutionPlan& plan, SharedBlocks& shared) {
   const auto& values = plan.allocation_plan;
-  std::vector<int> donor_of(values.size(), -1);
+  std::vector<int>& donor_of = shared.donor_of;
   std::vector<bool> donated(values.size(), false);
   for (size_t step = 0; step < plan.execution_order.size(); ++step) {
     const auto* info = state.GetNodeInfo(plan.execution_order[step]);
@@ -105,7 +131,60 @@ std::vector<int> FindInplaceDonors(const SessionState& state, const SequentialEx
       donated[u] = true;
     }
   }
-  return donor_of;
+}
+
+// Inputs of a Concat that can be produced straight into their place in its output: the output
+// is one contiguous run per input (every dimension before the axis is 1), all are static, each
+// input is read by nothing else and starts at an aligned byte offset, and no input already
+// shares a block in another way (an in-place donor, or a Concat output with slices of its own).
+void FindConcatSlices(const SessionState& state, const SequentialExecutionPlan& plan, SharedBlocks& shared) {
+  const auto& values = plan.allocation_plan;
+  const Graph& graph = state.GetGraph();
+  std::vector<bool> has_slices(values.size(), false), donated(values.size(), false);
+  for (int d : shared.donor_of)
+    if (d >= 0) donated[d] = true;
+  for (size_t step = 0; step < plan.execution_order.size(); ++step) {
+    const auto* info = state.GetNodeInfo(plan.execution_order[step]);
+    const Node& node = *info->node;
+    if (node.OpType() != "Concat" || !node.Domain().empty() || info->outputs.size() != 1) continue;
+    const int v = info->outputs[0];
+    if (v < 0 || values[v].kind != Kind::kStatic || shared.slice_of[v] >= 0) continue;
+    const NodeArg* out_arg = graph.GetNodeArg(state.ValueName(v));
+    const auto out_shape = out_arg ? out_arg->Shape() : std::nullopt;
+    if (!out_shape || out_shape->empty()) continue;
+    const auto* axis_attr = node.GetAttribute("axis");
+    int64_t axis = axis_attr ? axis_attr->i() : 1;
+    const int64_t rank = static_cast<int64_t>(out_shape->size());
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank) continue;
+    bool contiguous = true;
+    for (int64_t k = 0; k < axis; ++k) contiguous &= (*out_shape)[k] == 1;
+    if (!contiguous) continue;
+    const size_t element = DataTypeSize(out_arg->ElementType());
+    bool ok = !info->inputs.empty();
+    std::vector<size_t> offsets;
+    size_t offset = 0;
+    for (size_t i = 0; ok && i < info->inputs.size(); ++i) {
+      const int u = info->inputs[i];
+      const NodeArg* in_arg = u >= 0 ? graph.GetNodeArg(state.ValueName(u)) : nullptr;
+      const auto in_shape = in_arg ? in_arg->Shape() : std::nullopt;
+      ok = u >= 0 && values[u].kind == Kind::kStatic && values[u].last_step == static_cast<int>(step) &&
+           std::count(info->inputs.begin(), info->inputs.end(), u) == 1 && shared.donor_of[u] < 0 && !donated[u] &&
+           !has_slices[u] && shared.slice_of[u] < 0 && in_shape && in_shape->size() == out_shape->size() &&
+           offset % kBufferAlignment == 0;
+      if (!ok) break;
+      int64_t n = 1;
+      for (int64_t d : *in_shape) n *= d;
+      offsets.push_back(offset);
+      offset += static_cast<size_t>(n) * element;
+    }
+    if (!ok || AlignUp(offset) != values[v].bytes) continue;
+    for (size_t i = 0; i < info->inputs.size(); ++i) {
+      shared.slice_of[info->inputs[i]] = v;
+      shared.slice_offset[info->inputs[i]] = offsets[i];
+    }
+    has_slices[v] = true;
+  }
 }
 
 }  // namespace
@@ -155,7 +234,13 @@ SequentialExecutionPlan CreateExecutionPlan(const SessionState& state) {
       p.bytes = bytes;
       candidates.push_back(static_cast<int>(idx));
     }
-    PlaceStatic(values, candidates, FindInplaceDonors(state, plan), plan.arena_bytes);
+    SharedBlocks shared;
+    shared.donor_of.assign(values.size(), -1);
+    shared.slice_of.assign(values.size(), -1);
+    shared.slice_offset.assign(values.size(), 0);
+    FindInplaceDonors(state, plan, shared);
+    FindConcatSlices(state, plan, shared);
+    PlaceStatic(values, candidates, shared, plan.arena_bytes);
   }
 
   if (!parallel) {

@@ -80,7 +80,9 @@ class Concat final : public OpKernel {
       int64_t dst_offset = o * out_row;
       for (const Tensor* t : parts) {
         const int64_t row = t->Shape()[axis] * inner;
-        for (int64_t done = 0; done < row; done += piece_max) {
+        // The planner may have placed the input where it belongs in the output already.
+        const bool in_place = ElementAt(out->MutableDataRaw(), type, dst_offset) == ElementAt(t->DataRaw(), type, o * row);
+        for (int64_t done = 0; !in_place && done < row; done += piece_max) {
           pieces.push_back({dst_offset + done, o * row + done, std::min(piece_max, row - done), t});
         }
         dst_offset += row;
