@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "providers/cpu/math/activation_avx512.h"
 #include "providers/cpu/math/gemm.h"
 
 // GCC 12 flags the _mm512_undefined_ps() inside _mm512_max_ps/_mm512_min_ps as maybe-uninitialized.
@@ -23,17 +24,7 @@ constexpr int kNr = 32;
 // Rows of an unpacked B fetched ahead by the kernels reading it in place.
 constexpr int kRowsAhead = 8;
 
-inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {
-  switch (kind) {
-    case ActivationKind::kRelu: return _mm512_max_ps(v, _mm512_setzero_ps());
-    case ActivationKind::kClip: return _mm512_min_ps(_mm512_max_ps(v, p0), p1);
-    case ActivationKind::kLeakyRelu: {
-      const __mmask16 negative = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ);
-      return _mm512_mask_mul_ps(v, negative, v, p0);
-    }
-    default: return v;
-  }
-}
+using avx512::Activate;
 
 // c[i][j] = epilogue(alpha * acc + beta * c) for the first m rows and the columns in `mask`.
 // Plain products (alpha 1, beta 0 or 1, no epilogue: every K block but the last) take a path

@@ -9,6 +9,7 @@
 #include <array>
 #include <utility>
 
+#include "providers/cpu/math/activation_avx512.h"
 #include "providers/cpu/nn/conv_direct.h"
 
 // GCC 12 flags the _mm512_undefined_ps() inside _mm512_max_ps/_mm512_min_ps as maybe-uninitialized.
@@ -30,22 +31,7 @@ inline __mmask16 FirstLanes(int n) {
   return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1u);
 }
 
-inline bool ActivatesInRegister(ActivationKind kind) {
-  return kind == ActivationKind::kNone || kind == ActivationKind::kRelu || kind == ActivationKind::kClip ||
-         kind == ActivationKind::kLeakyRelu;
-}
-
-inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {
-  switch (kind) {
-    case ActivationKind::kRelu: return _mm512_max_ps(v, _mm512_setzero_ps());
-    case ActivationKind::kClip: return _mm512_min_ps(_mm512_max_ps(v, p0), p1);
-    case ActivationKind::kLeakyRelu: {
-      const __mmask16 negative = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ);
-      return _mm512_mask_mul_ps(v, negative, v, p0);
-    }
-    default: return v;
-  }
-}
+using avx512::Activate;
 
 // On return r[c] lane j holds what r[j] lane c held.
 inline void Transpose16(__m512 (&r)[16]) {
@@ -131,7 +117,7 @@ void PositionTile(const DirectConvTile& t) {
   }
 
   const Activation& act = *t.activation;
-  const bool in_register = ActivatesInRegister(act.kind);
+  const bool in_register = gemm_detail::KernelAppliesActivation(act.kind);
   // With a residual the activation comes after it is added, in the transposed layout.
   const ActivationKind early = t.residual || !in_register ? ActivationKind::kNone : act.kind;
   const ActivationKind late = t.residual && in_register ? act.kind : ActivationKind::kNone;
@@ -172,7 +158,7 @@ void ChannelTile(const DirectConvTile& t, int positions) {
   constexpr int kChannels = 8;
   const __mmask16 last = FirstLanes(positions - 16 * (NV - 1));
   const Activation& act = *t.activation;
-  const bool in_register = ActivatesInRegister(act.kind);
+  const bool in_register = gemm_detail::KernelAppliesActivation(act.kind);
   const __m512 p0 = _mm512_set1_ps(act.alpha), p1 = _mm512_set1_ps(act.beta);
   const int width = t.width;
   PrefetchTileRows(t, positions);
