@@ -60,9 +60,9 @@ int main(int argc, char** argv) {
     std::cout << "], output '" << output_name.get() << "'\n";
 
     std::vector<float> image;
-    const std::string data_file = example::DirName(model_path) + "/test_data_set_0/input_0.pb";
-    if (example::FileExists(data_file)) {
-      example::TensorData t = example::ReadTensorProtoFile(data_file);
+    const std::string data_file = test_data::DirName(model_path) + "/test_data_set_0/input_0.pb";
+    if (test_data::FileExists(data_file)) {
+      test_data::TensorData t = test_data::ReadTensorProtoFile(data_file);
       if (t.data_type != ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT) throw std::runtime_error(data_file + " is not a float tensor");
       image = t.As<float>();
       shape = t.dims;

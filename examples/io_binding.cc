@@ -47,9 +47,9 @@ int main(int argc, char** argv) {
     // Caller-owned input.
     std::vector<int64_t> in_shape = ConcreteShape(session.GetInputTypeInfo(0));
     std::vector<float> in_buffer(Count(in_shape));
-    const std::string data_file = example::DirName(model_path) + "/test_data_set_0/input_0.pb";
-    if (example::FileExists(data_file)) {
-      example::TensorData t = example::ReadTensorProtoFile(data_file);
+    const std::string data_file = test_data::DirName(model_path) + "/test_data_set_0/input_0.pb";
+    if (test_data::FileExists(data_file)) {
+      test_data::TensorData t = test_data::ReadTensorProtoFile(data_file);
       in_buffer = t.As<float>();
       in_shape = t.dims;
     } else {

@@ -133,12 +133,12 @@ int main(int argc, char** argv) {
     Ort::ModelMetadata md = session.GetModelMetadata();
     if (auto v = md.LookupCustomMetadataMapAllocated("vocab_size", allocator)) vocab = std::stoll(v.get());
 
-    const std::string data_dir = example::DirName(model_path) + "/test_data_set_0";
-    const bool have_data = example::FileExists(data_dir + "/input_0.pb");
+    const std::string data_dir = test_data::DirName(model_path) + "/test_data_set_0";
+    const bool have_data = test_data::FileExists(data_dir + "/input_0.pb");
     Batch batch;
     if (have_data) {
-      example::TensorData ids = example::ReadTensorProtoFile(data_dir + "/input_0.pb");
-      example::TensorData mask = example::ReadTensorProtoFile(data_dir + "/input_1.pb");
+      test_data::TensorData ids = test_data::ReadTensorProtoFile(data_dir + "/input_0.pb");
+      test_data::TensorData mask = test_data::ReadTensorProtoFile(data_dir + "/input_1.pb");
       batch.ids = ids.As<int64_t>();
       batch.mask = mask.As<int64_t>();
       batch.shape = ids.dims;
@@ -156,8 +156,8 @@ int main(int argc, char** argv) {
     if (have_data) {
       for (int k = 0; k < 2; ++k) {
         const std::string file = data_dir + "/output_" + std::to_string(k) + ".pb";
-        if (!example::FileExists(file)) continue;
-        std::vector<float> expected = example::ReadTensorProtoFile(file).As<float>();
+        if (!test_data::FileExists(file)) continue;
+        std::vector<float> expected = test_data::ReadTensorProtoFile(file).As<float>();
         const float* got = out[k].GetTensorData<float>();
         const size_t n = out[k].GetTensorTypeAndShapeInfo().GetElementCount();
         double max_diff = n == expected.size() ? 0.0 : INFINITY;

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "onnxruntime_cxx_api.h"
+#include "tensor_proto_reader.h"
 
 namespace fs = std::filesystem;
 
@@ -123,155 +124,9 @@ std::string ProviderName(const std::string& e) {
   return e;
 }
 
-// ---- test data: ONNX TensorProto files, read without a protobuf library --------------------
+// ---- test data: ONNX TensorProto files (tools/common/tensor_proto_reader.h) ---------------
 
-struct TensorFile {
-  int32_t data_type = 0;
-  std::vector<int64_t> dims;
-  std::vector<uint8_t> bytes;  // little-endian elements
-  std::vector<std::string> strings;
-};
-
-size_t ElementSize(int32_t type) {
-  switch (type) {
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: return 1;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16: return 2;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: return 4;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64: case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64: return 8;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX128: return 16;
-    default: return 0;
-  }
-}
-
-class ProtoReader {
- public:
-  ProtoReader(const uint8_t* p, size_t n) : p_(p), end_(p + n) {}
-  bool Done() const { return p_ >= end_; }
-  uint64_t Varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      Need(1);
-      const uint8_t b = *p_++;
-      v |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) return v;
-    }
-    throw std::runtime_error("bad varint");
-  }
-  template <typename T>
-  T Fixed() {
-    Need(sizeof(T));
-    T v;
-    std::memcpy(&v, p_, sizeof(T));
-    p_ += sizeof(T);
-    return v;
-  }
-  ProtoReader Sub() {
-    const size_t n = static_cast<size_t>(Varint());
-    Need(n);
-    ProtoReader r(p_, n);
-    p_ += n;
-    return r;
-  }
-  std::string Bytes() {
-    ProtoReader r = Sub();
-    return std::string(reinterpret_cast<const char*>(r.p_), r.end_ - r.p_);
-  }
-  void Skip(int wire) {
-    if (wire == 0) Varint();
-    else if (wire == 1) Fixed<uint64_t>();
-    else if (wire == 2) Sub();
-    else if (wire == 5) Fixed<uint32_t>();
-    else throw std::runtime_error("unsupported protobuf wire type");
-  }
-
- private:
-  void Need(size_t n) const {
-    if (static_cast<size_t>(end_ - p_) < n) throw std::runtime_error("truncated TensorProto");
-  }
-  const uint8_t* p_;
-  const uint8_t* end_;
-};
-
-template <typename T, typename F>
-void ReadRepeated(ProtoReader& r, int wire, std::vector<T>& out, F one) {
-  if (wire == 2) {
-    ProtoReader sub = r.Sub();
-    while (!sub.Done()) out.push_back(static_cast<T>(one(sub)));
-  } else {
-    out.push_back(static_cast<T>(one(r)));
-  }
-}
-
-template <typename T>
-void AppendBytes(std::vector<uint8_t>& bytes, T v, size_t size) {
-  const size_t at = bytes.size();
-  bytes.resize(at + size);
-  std::memcpy(bytes.data() + at, &v, size);
-}
-
-TensorFile ReadTensorFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  const std::string buf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  TensorFile t;
-  std::vector<float> floats;
-  std::vector<int64_t> int32s, int64s;
-  std::vector<double> doubles;
-  std::vector<uint64_t> uint64s;
-  std::string raw;
-  bool has_raw = false;
-  ProtoReader r(reinterpret_cast<const uint8_t*>(buf.data()), buf.size());
-  auto varint = [](ProtoReader& x) { return x.Varint(); };
-  while (!r.Done()) {
-    const uint64_t key = r.Varint();
-    const int field = static_cast<int>(key >> 3), wire = static_cast<int>(key & 7);
-    switch (field) {
-      case 1: ReadRepeated(r, wire, t.dims, varint); break;
-      case 2: t.data_type = static_cast<int32_t>(r.Varint()); break;
-      case 4: ReadRepeated(r, wire, floats, [](ProtoReader& x) { return x.Fixed<float>(); }); break;
-      case 5: ReadRepeated(r, wire, int32s, [](ProtoReader& x) { return static_cast<int32_t>(x.Varint()); }); break;
-      case 6: t.strings.push_back(r.Bytes()); break;
-      case 7: ReadRepeated(r, wire, int64s, [](ProtoReader& x) { return static_cast<int64_t>(x.Varint()); }); break;
-      case 9: raw = r.Bytes(); has_raw = true; break;
-      case 10: ReadRepeated(r, wire, doubles, [](ProtoReader& x) { return x.Fixed<double>(); }); break;
-      case 11: ReadRepeated(r, wire, uint64s, varint); break;
-      case 13: throw std::runtime_error(path.string() + ": tensors with external data are not supported");
-      default: r.Skip(wire); break;
-    }
-  }
-  if (t.data_type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) return t;
-  const size_t size = ElementSize(t.data_type);
-  if (!size) throw std::runtime_error(path.string() + ": unsupported element type " + std::to_string(t.data_type));
-  if (has_raw) {
-    t.bytes.assign(raw.begin(), raw.end());
-  } else {
-    switch (t.data_type) {
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64:
-        for (float v : floats) AppendBytes(t.bytes, v, 4);
-        break;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX128:
-        for (double v : doubles) AppendBytes(t.bytes, v, 8);
-        break;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: for (int64_t v : int64s) AppendBytes(t.bytes, v, 8); break;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64:
-        for (uint64_t v : uint64s) AppendBytes(t.bytes, v, size);
-        break;
-      default: for (int64_t v : int32s) AppendBytes(t.bytes, v, size); break;
-    }
-  }
-  int64_t n = 1;
-  for (int64_t d : t.dims) n *= d;
-  if (t.bytes.size() != static_cast<size_t>(n) * size) {
-    throw std::runtime_error(path.string() + ": the data does not match the tensor's shape");
-  }
-  return t;
-}
-
-Ort::Value ValueFromFile(const TensorFile& t, OrtAllocator* allocator) {
+Ort::Value ValueFromFile(const test_data::TensorData& t, OrtAllocator* allocator) {
   Ort::Value v = Ort::Value::CreateTensor(allocator, t.dims.data(), t.dims.size(),
                                           static_cast<ONNXTensorElementDataType>(t.data_type));
   if (t.data_type == ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING) {
@@ -373,7 +228,7 @@ Ort::Value GenerateInput(const Ort::TypeInfo& type, const std::string& name, std
     case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: FillIntegers(static_cast<int64_t*>(raw), n, rng); break;
     case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64: FillIntegers(static_cast<uint64_t*>(raw), n, rng); break;
     default:  // complex: zeros
-      std::memset(raw, 0, n * ElementSize(elem));
+      std::memset(raw, 0, n * test_data::ElementSize(elem));
       break;
   }
   return v;
@@ -489,7 +344,7 @@ int main(int argc, char** argv) {
     const fs::path data_dir = fs::path(cfg.model).parent_path() / "test_data_set_0";
     if (!cfg.generate_inputs && fs::exists(data_dir)) {
       for (size_t k = 0; k < input_count; ++k) {
-        values.push_back(ValueFromFile(ReadTensorFile(data_dir / ("input_" + std::to_string(k) + ".pb")), allocator));
+        values.push_back(ValueFromFile(test_data::ReadTensorProtoFile((data_dir / ("input_" + std::to_string(k) + ".pb")).string()), allocator));
       }
     } else {
       std::mt19937 rng(cfg.seed);

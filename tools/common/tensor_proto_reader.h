@@ -1,5 +1,5 @@
 // Reads an ONNX TensorProto file (the input_N.pb / output_N.pb of a test_data_set_N directory)
-// without a protobuf library: the examples link only the runtime. Handles the fields ONNX test
+// without a protobuf library, for programs that link only the runtime (perf_test, the examples). Handles the fields ONNX test
 // data uses (dims, data_type, name, raw_data and the typed *_data fields); external data is not
 // supported.
 #pragma once
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace example {
+namespace test_data {
 
 struct TensorData {
   std::string name;
@@ -171,7 +171,11 @@ inline TensorData ReadTensorProtoFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open " + path);
   std::string buffer((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return ParseTensorProto(buffer);
+  try {
+    return ParseTensorProto(buffer);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
 }
 
 inline bool FileExists(const std::string& path) { return static_cast<bool>(std::ifstream(path)); }
@@ -181,4 +185,4 @@ inline std::string DirName(const std::string& path) {
   return pos == std::string::npos ? std::string(".") : path.substr(0, pos);
 }
 
-}  // namespace example
+}  // namespace test_data
