@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "util/op_tester.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace test {
@@ -41,21 +42,15 @@ std::vector<int64_t> BroadcastDims(std::vector<int64_t> a, std::vector<int64_t> 
   return out;
 }
 
-int64_t Count(const std::vector<int64_t>& d) {
-  int64_t n = 1;
-  for (int64_t v : d) n *= v;
-  return n;
-}
-
 void CheckBroadcastSub(const std::vector<int64_t>& da, const std::vector<int64_t>& db) {
-  std::mt19937 rng(static_cast<unsigned>(Count(da) * 31 + Count(db)));
+  std::mt19937 rng(static_cast<unsigned>(ElementCount(da) * 31 + ElementCount(db)));
   std::uniform_real_distribution<float> dist(-10.0f, 10.0f);
-  std::vector<float> a(Count(da)), b(Count(db));
+  std::vector<float> a(ElementCount(da)), b(ElementCount(db));
   for (auto& v : a) v = dist(rng);
   for (auto& v : b) v = dist(rng);
   const std::vector<int64_t> dout = BroadcastDims(da, db);
-  std::vector<float> expected(Count(dout));
-  for (int64_t i = 0; i < Count(dout); ++i) {
+  std::vector<float> expected(ElementCount(dout));
+  for (int64_t i = 0; i < ElementCount(dout); ++i) {
     expected[i] = a[BroadcastSource(dout, da, i)] - b[BroadcastSource(dout, db, i)];
   }
   OpTester t("Sub", 14);

@@ -9,23 +9,14 @@
 
 #include "providers/cpu/nn/spatial_attributes.h"
 #include "util/op_tester.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace test {
 namespace {
 
-int64_t Count(const std::vector<int64_t>& d) {
-  int64_t n = 1;
-  for (int64_t v : d) n *= v;
-  return n;
-}
-
 std::vector<float> RandomValues(int64_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (auto& x : v) x = dist(rng);
-  return v;
+  return RandomFloats(static_cast<size_t>(n), seed, -1.f, 1.f);
 }
 
 struct ConvSpec {
@@ -116,7 +107,7 @@ void AddConvAttributes(OpTester& t, const ConvSpec& c) {
 void CheckConv(const ConvSpec& c, unsigned seed, int opset = 11, bool constant_weights = true) {
   std::vector<int64_t> w_dims = {c.out_channels, c.x_dims[1] / c.group};
   w_dims.insert(w_dims.end(), c.kernel.begin(), c.kernel.end());
-  const std::vector<float> x = RandomValues(Count(c.x_dims), seed), w = RandomValues(Count(w_dims), seed + 1),
+  const std::vector<float> x = RandomValues(ElementCount(c.x_dims), seed), w = RandomValues(ElementCount(w_dims), seed + 1),
                            b = RandomValues(c.out_channels, seed + 2);
   const std::vector<int64_t> out_spatial = ConvOutputSpatial(c);
   std::vector<int64_t> y_dims = {c.x_dims[0], c.out_channels};
@@ -182,7 +173,7 @@ TEST(NnConvTest, AutoPadSameAndValid) {
   // equivalent explicit pads.
   for (const char* mode : {"SAME_UPPER", "SAME_LOWER", "VALID"}) {
     const std::vector<int64_t> x_dims = {1, 2, 7, 8};
-    const std::vector<float> x = RandomValues(Count(x_dims), 20), w = RandomValues(3 * 2 * 3 * 3, 21);
+    const std::vector<float> x = RandomValues(ElementCount(x_dims), 20), w = RandomValues(3 * 2 * 3 * 3, 21);
     ConvSpec c{x_dims, 3, {3, 3}, 1, {2, 2}, {}, {}, false};
     // Output ceil(7/2)=4, ceil(8/2)=4; totals: (4-1)*2+3-7 = 2, (4-1)*2+3-8 = 1.
     if (std::string(mode) == "SAME_UPPER") c.pads = {1, 0, 1, 1};
@@ -400,13 +391,13 @@ void CheckFusedConv(const ConvSpec& c, const std::string& act, const std::vector
                     unsigned seed) {
   std::vector<int64_t> w_dims = {c.out_channels, c.x_dims[1] / c.group};
   w_dims.insert(w_dims.end(), c.kernel.begin(), c.kernel.end());
-  const std::vector<float> x = RandomValues(Count(c.x_dims), seed), w = RandomValues(Count(w_dims), seed + 1),
+  const std::vector<float> x = RandomValues(ElementCount(c.x_dims), seed), w = RandomValues(ElementCount(w_dims), seed + 1),
                            b = RandomValues(c.out_channels, seed + 2);
   const std::vector<int64_t> out_spatial = ConvOutputSpatial(c);
   std::vector<int64_t> y_dims = {c.x_dims[0], c.out_channels};
   y_dims.insert(y_dims.end(), out_spatial.begin(), out_spatial.end());
   std::vector<float> y = NaiveConv(c, x, w, b, out_spatial);
-  const std::vector<float> z = RandomValues(Count(y_dims), seed + 3);
+  const std::vector<float> z = RandomValues(ElementCount(y_dims), seed + 3);
   for (size_t i = 0; i < y.size(); ++i) y[i] = ApplyNamed(act, params, y[i] + (with_z ? z[i] : 0.f));
   OpTester t("FusedConv", 1, "com.microsoft");
   AddConvAttributes(t, c);
@@ -525,7 +516,7 @@ std::vector<float> NaiveConvTranspose(const ConvTransposeSpec& c, const std::vec
 void CheckConvTranspose(const ConvTransposeSpec& c, unsigned seed) {
   std::vector<int64_t> w_dims = {c.x_dims[1], c.out_channels / c.group};
   w_dims.insert(w_dims.end(), c.kernel.begin(), c.kernel.end());
-  const std::vector<float> x = RandomValues(Count(c.x_dims), seed), w = RandomValues(Count(w_dims), seed + 1),
+  const std::vector<float> x = RandomValues(ElementCount(c.x_dims), seed), w = RandomValues(ElementCount(w_dims), seed + 1),
                            b = RandomValues(c.out_channels, seed + 2);
   std::vector<int64_t> y_dims;
   const std::vector<float> y = NaiveConvTranspose(c, x, w, b, y_dims);

@@ -4,23 +4,14 @@
 #include <vector>
 
 #include "util/op_tester.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace test {
 namespace {
 
 std::vector<float> RandomValues(int64_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
-
-int64_t Count(const std::vector<int64_t>& d) {
-  int64_t n = 1;
-  for (int64_t v : d) n *= v;
-  return n;
+  return RandomFloats(static_cast<size_t>(n), seed, -1.f, 1.f);
 }
 
 // numpy.matmul reference for operands of rank >= 1.
@@ -39,8 +30,8 @@ std::vector<float> NaiveMatMul(std::vector<int64_t> ad, const std::vector<float>
   yd = batch;
   if (!av) yd.push_back(M);
   if (!bv) yd.push_back(N);
-  std::vector<float> y(static_cast<size_t>(Count(batch) * M * N));
-  for (int64_t bi = 0; bi < Count(batch); ++bi) {
+  std::vector<float> y(static_cast<size_t>(ElementCount(batch) * M * N));
+  for (int64_t bi = 0; bi < ElementCount(batch); ++bi) {
     int64_t rem = bi, aoff = 0, boff = 0, astride = 1, bstride = 1;
     for (size_t k = rank; k-- > 0;) {
       const int64_t coord = rem % batch[k];
@@ -62,7 +53,7 @@ std::vector<float> NaiveMatMul(std::vector<int64_t> ad, const std::vector<float>
 
 void CheckMatMul(const std::vector<int64_t>& ad, const std::vector<int64_t>& bd, int opset = 13,
                  bool b_constant = false) {
-  const std::vector<float> a = RandomValues(Count(ad), 1), b = RandomValues(Count(bd), 2);
+  const std::vector<float> a = RandomValues(ElementCount(ad), 1), b = RandomValues(ElementCount(bd), 2);
   std::vector<int64_t> yd;
   const std::vector<float> y = NaiveMatMul(ad, a, bd, b, yd);
   OpTester t("MatMul", opset);
@@ -194,7 +185,7 @@ TEST(NnMatMulTest, BadShapes) {
 
 void CheckGemm(int64_t M, int64_t N, int64_t K, bool ta, bool tb, float alpha, float beta,
                const std::vector<int64_t>& c_dims, bool has_c, int opset = 13, bool b_constant = false) {
-  const std::vector<float> a = RandomValues(M * K, 10), b = RandomValues(K * N, 11), c = RandomValues(Count(c_dims), 12);
+  const std::vector<float> a = RandomValues(M * K, 10), b = RandomValues(K * N, 11), c = RandomValues(ElementCount(c_dims), 12);
   const int64_t c_rows = c_dims.size() == 2 ? c_dims[0] : 1, c_cols = c_dims.empty() ? 1 : c_dims.back();
   std::vector<float> y(static_cast<size_t>(M * N));
   for (int64_t i = 0; i < M; ++i)

@@ -8,23 +8,14 @@
 #include <vector>
 
 #include "util/op_tester.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace test {
 namespace {
 
-int64_t Count(const std::vector<int64_t>& d) {
-  int64_t n = 1;
-  for (int64_t v : d) n *= v;
-  return n;
-}
-
 std::vector<float> RandomValues(int64_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-5.f, 5.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (auto& x : v) x = dist(rng);
-  return v;
+  return RandomFloats(static_cast<size_t>(n), seed, -5.f, 5.f);
 }
 
 enum class Kind { kMax, kAvg, kLp };
@@ -111,7 +102,7 @@ void AddPoolAttributes(OpTester& t, const PoolSpec& s) {
 }
 
 void CheckPool(Kind kind, const PoolSpec& s, unsigned seed, int opset) {
-  const std::vector<float> x = RandomValues(Count(s.x_dims), seed);
+  const std::vector<float> x = RandomValues(ElementCount(s.x_dims), seed);
   const PoolResult r = NaivePool(kind, s, x);
   // MaxPool runs a different path when Indices are requested: check both.
   for (bool with_indices : {false, true}) {
@@ -187,7 +178,7 @@ TEST(NnPoolTest, MaxPoolDilationsAndCeilMode) {
 
 TEST(NnPoolTest, MaxPoolIndicesColumnMajor) {
   const PoolSpec s{{2, 2, 5, 4}, {2, 2}, {1, 2}, {}, {}};
-  const std::vector<float> x = RandomValues(Count(s.x_dims), 8);
+  const std::vector<float> x = RandomValues(ElementCount(s.x_dims), 8);
   const PoolResult r = NaivePool(Kind::kMax, s, x);
   OpTester t("MaxPool", 12);
   AddPoolAttributes(t, s);

@@ -7,17 +7,14 @@
 #include <vector>
 
 #include "util/op_tester.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace test {
 namespace {
 
 std::vector<float> RandomValues(int64_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-4.f, 4.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (auto& x : v) x = dist(rng);
-  return v;
+  return RandomFloats(static_cast<size_t>(n), seed, -4.f, 4.f);
 }
 
 // Reference over [outer, len, inner] blocks.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/op_tester.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace test {
@@ -17,12 +18,6 @@ namespace {
 
 const float kInf = std::numeric_limits<float>::infinity();
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
-
-int64_t Count(const std::vector<int64_t>& d) {
-  int64_t n = 1;
-  for (int64_t v : d) n *= v;
-  return n;
-}
 
 // Naive reduction in double: reduced[i] is true for reduced dims.
 std::vector<float> NaiveReduce(const std::string& op, const std::vector<float>& x, const std::vector<int64_t>& dims,
@@ -36,7 +31,7 @@ std::vector<float> NaiveReduce(const std::string& op, const std::vector<float>& 
       out_dims.push_back(dims[d]);
     }
   }
-  const int64_t out_n = Count(out_dims);
+  const int64_t out_n = ElementCount(out_dims);
   double init = 0;
   if (op == "ReduceProd") init = 1;
   if (op == "ReduceMax") init = -INFINITY;
@@ -44,7 +39,7 @@ std::vector<float> NaiveReduce(const std::string& op, const std::vector<float>& 
   std::vector<double> acc(out_n, init);
   std::vector<double> max_for_lse(out_n, -INFINITY);
   if (op == "ReduceLogSumExp") {
-    for (int64_t i = 0; i < Count(dims); ++i) {
+    for (int64_t i = 0; i < ElementCount(dims); ++i) {
       int64_t rem = i, out = 0, stride = 1;
       for (size_t d = dims.size(); d-- > 0;) {
         const int64_t c = rem % dims[d];
@@ -57,7 +52,7 @@ std::vector<float> NaiveReduce(const std::string& op, const std::vector<float>& 
       max_for_lse[out] = std::max<double>(max_for_lse[out], x[i]);
     }
   }
-  for (int64_t i = 0; i < Count(dims); ++i) {
+  for (int64_t i = 0; i < ElementCount(dims); ++i) {
     int64_t rem = i, out = 0, stride = 1;
     for (size_t d = dims.size(); d-- > 0;) {
       const int64_t c = rem % dims[d];
@@ -89,14 +84,6 @@ std::vector<float> NaiveReduce(const std::string& op, const std::vector<float>& 
   return y;
 }
 
-std::vector<float> RandomValues(int64_t n, unsigned seed, float lo, float hi) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  std::vector<float> v(n);
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
-
 const char* const kAllReduceOps[] = {"ReduceSum",  "ReduceMean",   "ReduceMax",      "ReduceMin",
                                      "ReduceProd", "ReduceL1",     "ReduceL2",       "ReduceLogSum",
                                      "ReduceLogSumExp", "ReduceSumSquare"};
@@ -105,7 +92,7 @@ const char* const kAllReduceOps[] = {"ReduceSum",  "ReduceMean",   "ReduceMax", 
 // the axes input at 13), with and without keepdims.
 void CheckAllAxisSubsets(const std::string& op, const std::vector<int64_t>& dims, unsigned seed) {
   const bool positive = op == "ReduceLogSum" || op == "ReduceProd";
-  const std::vector<float> x = RandomValues(Count(dims), seed, positive ? 0.5f : -2.0f, positive ? 1.5f : 2.0f);
+  const std::vector<float> x = RandomFloats(ElementCount(dims), seed, positive ? 0.5f : -2.0f, positive ? 1.5f : 2.0f);
   const size_t rank = dims.size();
   for (uint32_t mask = 0; mask < (1u << rank); ++mask) {
     for (int keepdims = 0; keepdims <= 1; ++keepdims) {

@@ -13,6 +13,7 @@
 #include "core/framework/tensorprotoutils.h"
 #include "core/session/inference_session.h"
 #include "util/op_tester.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace test {
@@ -163,14 +164,6 @@ inline void ExpectSameOutputs(const onnx::ModelProto& model, const Feeds& feeds,
     const std::string diff = CompareTensors(expected[i].Get(), actual[i].Get(), Tolerance{rtol, atol});
     EXPECT_TRUE(diff.empty()) << "output " << i << ": " << diff;
   }
-}
-
-inline std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo = -1.f, float hi = 1.f) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  std::vector<float> v(n);
-  for (auto& x : v) x = dist(gen);
-  return v;
 }
 
 inline OrtValue RandomValue(const std::vector<int64_t>& dims, uint32_t seed, float lo = -1.f, float hi = 1.f) {
