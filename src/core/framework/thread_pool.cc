@@ -33,6 +33,10 @@ class ErrorSlot {
   std::mutex mu_;
   std::exception_ptr first_;
 };
+// Work too small to split, or no threads to split it over.
+bool RunsInline(int threads, int64_t total, double work) {
+  return threads <= 1 || total == 1 || work < kMinParallelCost;
+}
 }  // namespace
 
 void ThreadPool::TryParallelFor(ThreadPool* pool, int64_t total, double cost_per_unit,
@@ -40,7 +44,7 @@ void ThreadPool::TryParallelFor(ThreadPool* pool, int64_t total, double cost_per
   if (total <= 0) return;
   const int threads = DegreeOfParallelism(pool);
   const double work = static_cast<double>(total) * std::max(cost_per_unit, 1.0);
-  if (threads <= 1 || total == 1 || work < kMinParallelCost) {
+  if (RunsInline(threads, total, work)) {
     fn(0, total);
     return;
   }
@@ -62,7 +66,7 @@ void ThreadPool::ParallelForStatic(ThreadPool* pool, int64_t total, double cost_
   if (total <= 0) return;
   const int threads = DegreeOfParallelism(pool);
   const double work = static_cast<double>(total) * std::max(cost_per_unit, 1.0);
-  if (threads <= 1 || total == 1 || work < kMinParallelCost) {
+  if (RunsInline(threads, total, work)) {
     fn(0, total);
     return;
   }
