@@ -136,6 +136,10 @@ void ConvLikeArgs(benchmark::internal::Benchmark* b) {
   b->Args({2048, 49, 512, kThreads});   // layer4 1x1 expand
   b->Args({16, 3025, 64, kThreads});    // squeezenet fire squeeze
   b->Args({96, 3136, 24, kThreads});    // mobilenet_v2 expand
+  b->Args({64, 3136, 256, kThreads});   // layer1 1x1 reduce
+  b->Args({256, 3136, 64, kThreads});   // layer1 1x1 expand
+  b->Args({128, 3136, 256, kThreads});  // layer2 first 1x1
+  b->Args({512, 784, 128, kThreads});   // layer2 1x1 expand
 }
 
 // One thread is timed by its CPU time, which a shared machine disturbs less; two threads by the

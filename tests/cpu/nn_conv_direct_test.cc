@@ -207,6 +207,26 @@ TEST(NnConvDirectTest, LargeInputsRunsOuter) {
   CheckDirect(c, 7201);
 }
 
+TEST(NnConvDirectTest, TwoThreadsSplitPositionsOrChannels) {
+  // Image-heavy layers split the output positions between threads (every block and image in each
+  // band, partial runs at the band edges); weight-heavy ones split the channel blocks.
+  DirectCase c;
+  c.batch = 2;
+  c.group = 2;
+  c.c_per_group = 6;
+  c.m_per_group = 37;
+  c.g = Resolve(23, 31, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+  c.residual = true;
+  c.activation = PickActivation(3);
+  CheckDirect(c, 7300);
+  c.batch = 1;
+  c.group = 1;
+  c.c_per_group = 120;
+  c.m_per_group = 70;
+  c.g = Resolve(5, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+  CheckDirect(c, 7301);
+}
+
 TEST(NnConvDirectTest, ParallelForStaticGivesEachThreadOneBlock) {
   ThreadPool pool(2);
   for (int64_t total : {1, 2, 3, 10, 1000}) {

@@ -82,6 +82,13 @@ struct DirectConvPlan {
   // Work items are (image, channel block, run), ordered by `order`; thread t runs items
   // [part_bounds[t], part_bounds[t + 1]).
   std::vector<int64_t> part_bounds;
+  // Or, when `split_positions`, thread t runs every image and block of runs
+  // [run_bounds[t], run_bounds[t + 1]) (see SplitItems).
+  bool split_positions = false;
+  std::vector<int64_t> run_bounds;
+  // With split positions, thread t pads input rows [pad_row_bounds[t], pad_row_bounds[t + 1])
+  // of every plane: those its band reads first.
+  std::vector<int64_t> pad_row_bounds;
   double total_cost = 0;  // in channel-positions
 
   bool Matches(const Geometry3D& c, const DirectConvProblem& p, int thread_count) const;
@@ -153,6 +160,28 @@ void PadPlanes(const float* x, int64_t planes, const Geometry3D& g, const Plan& 
                ThreadPool* pool) {
   const int64_t in_h = g.in[1], in_w = g.in[2], pw = plan.in_w, pt = g.pad_begin[1], pl = g.pad_begin[2];
   const int64_t plane = plan.in_h * pw;
+  if (!plan.pad_row_bounds.empty()) {
+    // Rows r0..r1 of a padded plane are the plane of r1 - r0 rows whose top padding is pt - r0.
+    const int64_t bands = static_cast<int64_t>(plan.pad_row_bounds.size()) - 1;
+    const double cost = static_cast<double>(planes * plane) / 4 / static_cast<double>(bands);
+    ThreadPool::ParallelForStatic(pool, bands, cost, [&](int64_t begin, int64_t end) {
+      for (int64_t band = begin; band < end; ++band) {
+        const int64_t r0 = plan.pad_row_bounds[static_cast<size_t>(band)];
+        const int64_t r1 = plan.pad_row_bounds[static_cast<size_t>(band) + 1];
+        if (r0 >= r1) continue;
+        for (int64_t c = 0; c < planes; ++c) {
+          const float* xc = x + c * in_h * in_w;
+          float* d = dst + c * plane + r0 * pw;
+          if (reference) {
+            DirectConvPadPlaneReference(xc, in_h, in_w, pt - r0, pl, r1 - r0, pw, d);
+          } else {
+            DirectConvPadPlaneAvx512(xc, in_h, in_w, pt - r0, pl, r1 - r0, pw, d);
+          }
+        }
+      }
+    });
+    return;
+  }
   ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(plane) / 4, [&](int64_t begin, int64_t end) {
     for (int64_t c = begin; c < end; ++c) {
       if (reference) {
@@ -201,9 +230,19 @@ bool SameGeometry(const Geometry3D& a, const Geometry3D& b) {
   return true;
 }
 
+// Each thread takes the runs of one band of output positions, all channels, when the images
+// outweigh the weights: a thread then reads mostly the rows it wrote in the layer before (from its
+// own L2), where a channel split makes each core fetch half of its input from the other. Layers
+// dominated by their weights keep the channel split, so that each core streams only its half.
+bool SplitsPositions(const Plan& plan, int threads, int64_t k) {
+  if (threads <= 1 || static_cast<int64_t>(plan.runs.size()) < 4 * threads) return false;
+  const int64_t image_floats = plan.c_per_group * plan.in_h * plan.in_w + plan.m_per_group * plan.conv.OutSize();
+  return image_floats > plan.m_per_group * k;
+}
+
 // The work items of each thread: contiguous ranges of equal cost (blocks of 16 and 32 channels,
 // runs of different lengths), so that no thread waits at the end, and successive convolutions
-// split their output channels alike.
+// split their output channels (or positions) alike.
 void SplitItems(const DirectConvWeights& w, int64_t images, int threads, Plan& plan) {
   const int64_t blocks = w.blocks_per_group, runs = static_cast<int64_t>(plan.runs.size());
   const int64_t items = images * blocks * runs;
@@ -224,6 +263,32 @@ void SplitItems(const DirectConvWeights& w, int64_t images, int threads, Plan& p
   };
   plan.total_cost = 0;
   for (int64_t item = 0; item < items; ++item) plan.total_cost += cost(item);
+  plan.split_positions = SplitsPositions(plan, threads, w.k);
+  if (plan.split_positions) {
+    // Every band holds all blocks and images, so equal positions are equal cost.
+    int64_t positions = 0;
+    for (const DirectConvRun& r : plan.runs) positions += r.positions;
+    plan.run_bounds.assign(static_cast<size_t>(threads) + 1, runs);
+    plan.run_bounds[0] = 0;
+    int64_t done = 0;
+    int part = 1;
+    for (int64_t r = 0; r < runs && part < threads; ++r) {
+      if (done * threads >= positions * part) plan.run_bounds[static_cast<size_t>(part++)] = r;
+      done += plan.runs[static_cast<size_t>(r)].positions;
+    }
+    if (plan.padded) {
+      // Row runs: a band starts at the first input row its first output row reads.
+      plan.pad_row_bounds.assign(static_cast<size_t>(threads) + 1, plan.in_h);
+      plan.pad_row_bounds[0] = 0;
+      for (int t = 1; t < threads; ++t) {
+        const int64_t r = plan.run_bounds[static_cast<size_t>(t)];
+        if (r >= runs) break;
+        const int64_t row = plan.runs[static_cast<size_t>(r)].y_offset / plan.g.out[2] * plan.g.stride[1];
+        plan.pad_row_bounds[static_cast<size_t>(t)] = std::clamp<int64_t>(row, plan.pad_row_bounds[t - 1], plan.in_h);
+      }
+    }
+    return;
+  }
   plan.part_bounds.assign(static_cast<size_t>(threads) + 1, items);
   plan.part_bounds[0] = 0;
   double done = 0;
@@ -363,12 +428,21 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
     t.k = w.k;
     t.activation = &p.activation;
     t.channel_stride = out_size;
-    const int64_t first = plan.part_bounds[static_cast<size_t>(part_begin)];
-    const int64_t last = plan.part_bounds[static_cast<size_t>(part_end)];
+    // Items of this thread, numbered over (image, block, run) of its runs [run_begin, run_end).
+    int64_t run_begin = 0, run_count = runs, first = 0, last = 0;
+    if (plan.split_positions) {
+      run_begin = plan.run_bounds[static_cast<size_t>(part_begin)];
+      run_count = plan.run_bounds[static_cast<size_t>(part_end)] - run_begin;
+      last = p.batch * p.group * blocks * run_count;
+    } else {
+      first = plan.part_bounds[static_cast<size_t>(part_begin)];
+      last = plan.part_bounds[static_cast<size_t>(part_end)];
+    }
     for (int64_t item = first; item < last; ++item) {
-      const int64_t image = item / (blocks * runs), rest = item % (blocks * runs);
-      const int64_t b = blocks_outer ? rest / runs : rest % blocks;
-      const PositionRun& run = plan.runs[static_cast<size_t>(blocks_outer ? rest % runs : rest / blocks)];
+      const int64_t image = item / (blocks * run_count), rest = item % (blocks * run_count);
+      const int64_t b = blocks_outer ? rest / run_count : rest % blocks;
+      const int64_t r = run_begin + (blocks_outer ? rest % run_count : rest / blocks);
+      const PositionRun& run = plan.runs[static_cast<size_t>(r)];
       const int64_t n = image / p.group, gi = image % p.group;
       const int64_t m0 = gi * m_per_group + b * kBlockChannels;
       t.x = src + n * src_image + gi * src_group + run.x_offset;
