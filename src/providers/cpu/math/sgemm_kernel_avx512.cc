@@ -88,6 +88,9 @@ struct TileOperands {
   const int64_t* offsets;
 };
 
+// Floats of packed B (4 KiB) a tile of at most 4 rows fetches ahead of what it reads.
+constexpr int64_t kSmallTileBAhead = 1024;
+
 // The tile's first ROWS rows (of the A_STRIDE a packed panel holds) and first 16 * VECS columns:
 // edge tiles with few rows or columns skip the multiply-adds nobody stores.
 template <int ROWS, int VECS, BFrom B_FROM, AFrom A_FROM = AFrom::kPanel, int A_STRIDE = kMr>
@@ -139,6 +142,12 @@ void TileKernel(int64_t k, const TileOperands& in, float* __restrict c, int64_t 
 #pragma GCC unroll 2
       for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(row + 16 * v);
     } else {
+      if (ROWS <= 4) {
+        // Few rows use each packed B value: B streams from memory at the rate one core's
+        // outstanding misses allow. Fetching far ahead keeps more of them in flight.
+        _mm_prefetch(reinterpret_cast<const char*>(b + kSmallTileBAhead), _MM_HINT_T0);
+        if (VECS == 2) _mm_prefetch(reinterpret_cast<const char*>(b + kSmallTileBAhead + 16), _MM_HINT_T0);
+      }
 #pragma GCC unroll 2
       for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
       b += kNr;
