@@ -23,7 +23,6 @@ std::vector<const GemmMicroKernel<float>*> SimdKernels() {
   for (IsaLevel level : {IsaLevel::kAvx2, IsaLevel::kAvx512}) {
     if (static_cast<int>(level) <= static_cast<int>(ActiveIsa())) kernels.push_back(gemm_detail::SimdSgemmKernel(level));
   }
-  if (const auto* pm = gemm_detail::PositionMajorSgemmKernel()) kernels.push_back(pm);
   return kernels;
 }
 

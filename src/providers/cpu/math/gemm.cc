@@ -745,41 +745,4 @@ void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int6
   gemm_detail::GemmDriver(b.Kernel(), op_a, op_b, M, N, K, alpha, beta, C, ldc, EpilogueOrNull(ep), pool);
 }
 
-void SgemmWithPanels(const float* a_panels, int64_t M, const PackedSgemmB& b, float* C, int64_t ldc, ThreadPool* pool) {
-  const int64_t N = b.N(), K = b.K();
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0) {
-    gemm_detail::ScaleOnly<float>(M, N, 0.f, C, ldc, nullptr, pool);
-    return;
-  }
-  gemm_detail::OperandA<float> op_a;
-  op_a.packed = a_panels;
-  gemm_detail::OperandB<float> op_b;
-  op_b.packed = b.Panel(0);
-  gemm_detail::GemmDriver<float>(b.Kernel(), op_a, op_b, M, N, K, 1.f, 0.f, C, ldc, nullptr, pool);
-}
-
-namespace gemm_detail {
-void SgemmTransposeEpilogueAvx512(const float* src, int64_t ld_src, int64_t rows, int64_t cols, float* dst,
-                                  int64_t ld_dst, const GemmEpilogueT<float>& ep);
-}  // namespace gemm_detail
-
-void SgemmTransposeEpilogue(const float* src, int64_t ld_src, int64_t rows, int64_t cols, float* dst, int64_t ld_dst,
-                            const GemmEpilogue& ep) {
-  static const bool avx512 = ActiveIsa() == IsaLevel::kAvx512;
-  if (avx512) {
-    gemm_detail::SgemmTransposeEpilogueAvx512(src, ld_src, rows, cols, dst, ld_dst, ep);
-    return;
-  }
-  for (int64_t j = 0; j < cols; ++j) {
-    float* out = dst + j * ld_dst;
-    for (int64_t i = 0; i < rows; ++i) {
-      float v = src[i * ld_src + j];
-      if (ep.row_bias) v += ep.row_bias[j];
-      if (ep.residual) v += ep.residual[j * ep.ld_residual + i];
-      out[i] = ActivationReference(ep.activation, v);
-    }
-  }
-}
-
 }  // namespace ortlite

@@ -166,9 +166,6 @@ const GemmMicroKernel<float>& ActiveSgemmKernel();
 const GemmMicroKernel<float>* SimdSgemmKernel(IsaLevel level);
 const GemmMicroKernel<float>& SelectSgemmKernel();
 const GemmMicroKernel<double>& ActiveDgemmKernel();
-// The 7 x 32 kernel for position-major convolutions (rows are output positions, and image sizes
-// are multiples of 7), or nullptr when the host has none.
-const GemmMicroKernel<float>* PositionMajorSgemmKernel();
 
 // The packed, blocked driver with an explicit micro-kernel (tests run it against the reference
 // for every kernel the machine supports).
@@ -248,14 +245,6 @@ void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const SgemmBPacker& pack
 // reading up to 32 columns past N must stay inside the caller's buffer (the values are unused).
 void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const float* b_base, const int64_t* b_row_offsets, float* C,
                       int64_t ldc, const GemmEpilogue& ep, ThreadPool* pool);
-// C[M,N] = A x packed_b with A already in the panel layout of b's kernel: panel i (rows
-// [i * mr, i * mr + mr)) at a_panels + i * K * mr, K groups of mr values, zero-padded.
-void SgemmWithPanels(const float* a_panels, int64_t M, const PackedSgemmB& b, float* C, int64_t ldc, ThreadPool* pool);
-// dst[j * ld_dst + i] = epilogue(src[i * ld_src + j]) for i < rows, j < cols: the transposed copy
-// of a position-major result into channel-major output, with row_bias indexed by j and the
-// residual in dst's layout.
-void SgemmTransposeEpilogue(const float* src, int64_t ld_src, int64_t rows, int64_t cols, float* dst, int64_t ld_dst,
-                            const GemmEpilogue& ep);
 // C[M,N] = epilogue(alpha * op(A) x packed_b + beta * C), K and N from `b`.
 void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedSgemmB& b,
                       float beta, float* C, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep = GemmEpilogue{});

@@ -15,8 +15,6 @@ void SgemmKernelIndirectAvx512_12x32(int64_t k, const float* a, const float* b_b
                                      float* c, int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
                                      const GemmEpilogueT<float>* ep);
 void SgemmPackAAvx512_12(const float* a, int64_t lda, int64_t rows, int64_t kc, float* dst);
-void SgemmKernelAvx512_7x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
-                            float alpha, float beta, const GemmEpilogueT<float>* ep);
 void SgemvDotAvx512(const float* x, const float* mat, int64_t ld, int64_t K, int64_t rows, float* out);
 void SgemvAxpyAvx512(const float* x, const float* mat, int64_t ld, int64_t K, int64_t n, float* out);
 void SgemmKernelPackingAvx512_12x32(int64_t k, const float* a, const float* b_src, int64_t ldb, float* b_dst, float* c,
@@ -41,11 +39,6 @@ const GemmMicroKernel<float>* SimdSgemmKernel(IsaLevel level) {
     case IsaLevel::kAvx2: return &avx2;
     default: return nullptr;
   }
-}
-
-const GemmMicroKernel<float>* PositionMajorSgemmKernel() {
-  static const GemmMicroKernel<float> avx512{"avx512_7x32", 7, 32, &SgemmKernelAvx512_7x32};
-  return ActiveIsa() == IsaLevel::kAvx512 ? &avx512 : nullptr;
 }
 
 const GemmMicroKernel<float>& SelectSgemmKernel() {

@@ -207,15 +207,6 @@ void SgemmKernelPackingAvx512_12x32(int64_t k, const float* a, const float* b_sr
   DispatchTile<BFrom::kRowsPacking>(k, {a, 0, b_src, ldb, b_dst, nullptr}, c, ldc, m, n, alpha, beta, ep);
 }
 
-// Tiles of 7 rows x 32 columns: for convolutions computed position-major (rows = output
-// positions, columns = output channels), where image sizes are multiples of 7 (7, 14, 28, 56).
-void SgemmKernelAvx512_7x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int64_t m, int64_t n,
-                            float alpha, float beta, const GemmEpilogueT<float>* ep) {
-  const TileOperands in{a, 0, b, kNr, nullptr, nullptr};
-  if (n > 16) return TileKernel<7, 2, BFrom::kPanel, AFrom::kPanel, 7>(k, in, c, ldc, m, n, alpha, beta, ep);
-  return TileKernel<7, 1, BFrom::kPanel, AFrom::kPanel, 7>(k, in, c, ldc, m, n, alpha, beta, ep);
-}
-
 void SgemmKernelIndirectAvx512_12x32(int64_t k, const float* a, const float* b_base, const int64_t* row_offsets,
                                      float* c, int64_t ldc, int64_t m, int64_t n, float alpha, float beta,
                                      const GemmEpilogueT<float>* ep) {
@@ -270,34 +261,6 @@ void SgemmPackAAvx512_12(const float* a, int64_t lda, int64_t rows, int64_t kc, 
   }
 }
 
-// dst[j * ld_dst + i] = act(src[i * ld_src + j] + bias[j] + residual[j * ld_res + i]) for i < rows,
-// j < cols, in 16 x 16 blocks.
-void SgemmTransposeEpilogueAvx512(const float* src, int64_t ld_src, int64_t rows, int64_t cols, float* dst,
-                                  int64_t ld_dst, const GemmEpilogueT<float>& ep) {
-  const __m512 p0 = _mm512_set1_ps(ep.activation.alpha), p1 = _mm512_set1_ps(ep.activation.beta);
-  const bool in_register = KernelAppliesActivation(ep.activation.kind);
-  __m512 r[16];
-  for (int64_t i0 = 0; i0 < rows; i0 += 16) {
-    const __mmask16 row_mask = FirstLanes(rows - i0);
-    for (int64_t j0 = 0; j0 < cols; j0 += 16) {
-      const __mmask16 col_mask = FirstLanes(cols - j0);
-      for (int i = 0; i < 16; ++i) {
-        r[i] = i0 + i < rows ? _mm512_maskz_loadu_ps(col_mask, src + (i0 + i) * ld_src + j0) : _mm512_setzero_ps();
-      }
-      Transpose16x16(r);
-      for (int j = 0; j < 16 && j0 + j < cols; ++j) {
-        __m512 v = r[j];
-        if (ep.row_bias) v = _mm512_add_ps(v, _mm512_set1_ps(ep.row_bias[j0 + j]));
-        if (ep.residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(row_mask, ep.residual + (j0 + j) * ep.ld_residual + i0));
-        if (in_register) v = Activate(v, ep.activation.kind, p0, p1);
-        _mm512_mask_storeu_ps(dst + (j0 + j) * ld_dst + i0, row_mask, v);
-      }
-    }
-  }
-  if (!in_register) {
-    for (int64_t j = 0; j < cols; ++j) ApplyActivation(ep.activation, dst + j * ld_dst, rows);
-  }
-}
 
 // op(B) = B^T, rows [0, rows) x columns [0, cols), from the stored B (column j of op(B) is row j
 // of the storage, ld apart) into 32-wide panels: each 16 x 16 block of the storage is transposed
