@@ -207,6 +207,26 @@ TEST(NnConvDirectTest, LargeInputsRunsOuter) {
   CheckDirect(c, 7201);
 }
 
+TEST(NnConvDirectTest, NarrowRowsShareTiles) {
+  // Output rows 4..7 wide run two or three to a tile (each row read from its own input row),
+  // with single-row tiles for the rows left over; strides 1 and 2, both block widths.
+  unsigned seed = 7400;
+  for (int64_t out_w : {4, 5, 6, 7}) {
+    for (int64_t stride : {1, 2}) {
+      DirectCase c;
+      c.c_per_group = 20;  // k = 180: position tiles
+      c.m_per_group = stride == 1 ? 40 : 20;
+      const int64_t in_w = (out_w - 1) * stride + 1, in_h = (out_w + 1 - 1) * stride + 1;
+      c.g = Resolve(in_h, in_w, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
+      ASSERT_EQ(c.g.out[2], out_w);
+      c.residual = out_w % 2 == 1;
+      c.activation = PickActivation(static_cast<int>(out_w));
+      CheckDirect(c, seed++);
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
 TEST(NnConvDirectTest, TwoThreadsSplitPositionsOrChannels) {
   // Image-heavy layers split the output positions between threads (every block and image in each
   // band, partial runs at the band edges); weight-heavy ones split the channel blocks.

@@ -76,6 +76,7 @@ struct DirectConvPlan {
   int64_t in_h = 0, in_w = 0;  // of the input plane the tiles read
   bool padded = false, subsampled = false;
   bool channel_major = false;
+  int tile_rows = 1;  // output rows of a multi-row run (see MultiRowTileRows), 1 if none
   Order order = Order::kBlocksOuter;
   std::vector<int32_t> k_offsets;
   std::vector<DirectConvRun> runs;
@@ -148,7 +149,15 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
               [&](int64_t begin, int n) { plan.runs.push_back({begin, begin, n}); });
     return;
   }
-  for (int64_t oh = 0; oh < g.out[1]; ++oh) {
+  // Narrow rows: runs of `rows` whole output rows (a tile reads each row from its own place).
+  const int rows = plan.channel_major ? 1 : MultiRowTileRows(g.out[2]);
+  int64_t oh = 0;
+  plan.tile_rows = 1;
+  for (; rows > 1 && oh + rows <= g.out[1]; oh += rows) {
+    plan.runs.push_back({oh * g.stride[1] * plan.in_w, oh * g.out[2], static_cast<int>(rows * g.out[2])});
+    plan.tile_rows = rows;
+  }
+  for (; oh < g.out[1]; ++oh) {
     SplitRuns(g.out[2], max_run, plan.channel_major, [&](int64_t begin, int n) {
       plan.runs.push_back({oh * g.stride[1] * plan.in_w + begin * g.stride[2], oh * g.out[2] + begin, n});
     });
@@ -377,12 +386,16 @@ bool DirectConvApplies(const Geometry3D& g, int64_t c_per_group, int64_t group) 
 
 void DirectConvTileReference(const DirectConvTile& t, int positions, int stride) {
   const int width = t.width;
+  auto input_offset = [&](int j) -> int64_t {
+    if (t.row_width == 0) return static_cast<int64_t>(j) * stride;
+    return j / t.row_width * t.row_stride + static_cast<int64_t>(j % t.row_width) * stride;
+  };
   std::vector<float> sums(static_cast<size_t>(positions * t.channels), 0.f);
   for (int64_t p = 0; p < t.k; ++p) {
     const float* xp = t.x + t.k_offsets[p];
     for (int c = 0; c < t.channels; ++c) {
       const float wv = t.w[p * width + c];
-      for (int j = 0; j < positions; ++j) sums[static_cast<size_t>(c * positions + j)] += wv * xp[j * stride];
+      for (int j = 0; j < positions; ++j) sums[static_cast<size_t>(c * positions + j)] += wv * xp[input_offset(j)];
     }
   }
   for (int c = 0; c < t.channels; ++c) {
@@ -428,6 +441,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
     t.k = w.k;
     t.activation = &p.activation;
     t.channel_stride = out_size;
+    t.row_stride = g.stride[1] * plan.in_w;
     // Items of this thread, numbered over (image, block, run) of its runs [run_begin, run_end).
     int64_t run_begin = 0, run_count = runs, first = 0, last = 0;
     if (plan.split_positions) {
@@ -453,10 +467,14 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
       t.residual = p.residual ? p.residual + y_offset : nullptr;
       t.y = p.y + y_offset;
       t.channels = static_cast<int>(std::min<int64_t>(kBlockChannels, m_per_group - b * kBlockChannels));
+      const bool multi_row = plan.tile_rows > 1 && run.positions == plan.tile_rows * g.out[2];
+      t.row_width = multi_row ? static_cast<int>(g.out[2]) : 0;
       if (reference) {
         DirectConvTileReference(t, run.positions, stride);
       } else if (plan.channel_major) {
         DirectConvChannelTileAvx512(t, run.positions);
+      } else if (multi_row) {
+        DirectConvRowsTileAvx512(t.row_width, run.positions / t.row_width, t.width, stride)(t);
       } else {
         DirectConvTileAvx512(run.positions, t.width, stride)(t);
       }

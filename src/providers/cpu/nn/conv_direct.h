@@ -1,6 +1,7 @@
 // Direct 1-D/2-D float convolution without an im2col matrix: each register tile holds up to
-// kMaxTilePositions output positions of one output row (or, for a pointwise convolution, of the
-// flattened image) times 16 or 32 output channels. A k step broadcasts the tile's input values
+// kMaxTilePositions output positions of one output row (of two or three whole rows when the
+// rows are narrow; for a pointwise convolution, of the flattened image) times 16 or 32 output
+// channels. A k step broadcasts the tile's input values
 // (read in place from the zero-padded image, so any stride works) against one packed row of
 // weights; the tile is transposed in registers into the NCHW output, with bias, residual and
 // activation applied on the way out.
@@ -38,6 +39,10 @@ struct DirectConvTile {
   int channels = 0;                    // valid channels of the block, <= width
   int width = 0;                       // 16 or 32
   const Activation* activation = nullptr;
+  // Multi-row tiles: position j lies in output row j / row_width of the tile, whose input starts
+  // row_stride floats after the previous row's; row_width 0 means one row (or flat positions).
+  int row_width = 0;
+  int64_t row_stride = 0;
 };
 
 using DirectConvTileFn = void (*)(const DirectConvTile&);
@@ -46,6 +51,13 @@ using DirectConvTileFn = void (*)(const DirectConvTile&);
 // (1 or 2); nullptr when the host has no SIMD version. The reference serves any stride.
 DirectConvTileFn DirectConvTileAvx512(int positions, int width, int stride);
 void DirectConvTileReference(const DirectConvTile& t, int positions, int stride);
+
+// Output rows narrower than kMaxTilePositions / 2 fill a tile with `rows` whole rows of
+// `row_width` positions (t.row_width, t.row_stride), so each weight loaded serves as many
+// positions as in a wide row. Row widths kMinMultiRowWidth..kMaxTilePositions / 2.
+constexpr int kMinMultiRowWidth = 4;
+int MultiRowTileRows(int64_t row_width);  // rows per tile, or 1 when rows are not combined
+DirectConvTileFn DirectConvRowsTileAvx512(int row_width, int rows, int width, int stride);
 
 // The same product for up to kMaxChannelTilePositions consecutive positions (input stride 1),
 // computed channel-major: 8 channels x 16-position vectors, stored straight into the output

@@ -34,7 +34,7 @@ inline __mmask16 FirstLanes(int n) {
 using avx512::Activate;
 
 // On return r[c] lane j holds what r[j] lane c held.
-inline void Transpose16(__m512 (&r)[16]) {
+__attribute__((always_inline)) inline void Transpose16(__m512 (&r)[16]) {
   __m512 t[16];
 #pragma GCC unroll 8
   for (int i = 0; i < 16; i += 2) {
@@ -81,6 +81,44 @@ inline void PrefetchTileRows(const DirectConvTile& t, int positions) {
   }
 }
 
+// Transposes the accumulators into the tile's output rows, adding the residual and applying
+// the activation on the way.
+template <int R, int NB>
+__attribute__((always_inline)) inline void StoreTile(const DirectConvTile& t, __m512 (&acc)[R][NB]) {
+  const Activation& act = *t.activation;
+  const bool in_register = gemm_detail::KernelAppliesActivation(act.kind);
+  // With a residual the activation comes after it is added, in the transposed layout.
+  const ActivationKind early = t.residual || !in_register ? ActivationKind::kNone : act.kind;
+  const ActivationKind late = t.residual && in_register ? act.kind : ActivationKind::kNone;
+  const __m512 p0 = _mm512_set1_ps(act.alpha), p1 = _mm512_set1_ps(act.beta);
+  const __mmask16 store = FirstLanes(R);
+#pragma GCC unroll 2
+  for (int v = 0; v < NB; ++v) {
+    const int first = 16 * v;
+    const int count = std::min(16, t.channels - first);
+    if (count <= 0) break;
+    __m512 r[16];
+#pragma GCC unroll 16
+    for (int j = 0; j < 16; ++j) r[j] = j < R ? Activate(acc[j][v], early, p0, p1) : _mm512_setzero_ps();
+    Transpose16(r);
+    float* y = t.y + first * t.channel_stride;
+    const float* res = t.residual ? t.residual + first * t.channel_stride : nullptr;
+#pragma GCC unroll 16
+    for (int c = 0; c < 16; ++c) {
+      if (c < count) {
+        __m512 out = r[c];
+        if (res) {
+          out = Activate(_mm512_add_ps(out, _mm512_maskz_loadu_ps(store, res + c * t.channel_stride)), late, p0, p1);
+        }
+        _mm512_mask_storeu_ps(y + c * t.channel_stride, store, out);
+      }
+    }
+  }
+  if (!in_register) {
+    for (int c = 0; c < t.channels; ++c) ApplyActivation(act, t.y + c * t.channel_stride, R);
+  }
+}
+
 template <int R, int NB, int S>
 void PositionTile(const DirectConvTile& t) {
   __m512 acc[R][NB];
@@ -116,38 +154,7 @@ void PositionTile(const DirectConvTile& t) {
     w += 16 * NB;
   }
 
-  const Activation& act = *t.activation;
-  const bool in_register = gemm_detail::KernelAppliesActivation(act.kind);
-  // With a residual the activation comes after it is added, in the transposed layout.
-  const ActivationKind early = t.residual || !in_register ? ActivationKind::kNone : act.kind;
-  const ActivationKind late = t.residual && in_register ? act.kind : ActivationKind::kNone;
-  const __m512 p0 = _mm512_set1_ps(act.alpha), p1 = _mm512_set1_ps(act.beta);
-  const __mmask16 store = FirstLanes(R);
-#pragma GCC unroll 2
-  for (int v = 0; v < NB; ++v) {
-    const int first = 16 * v;
-    const int count = std::min(16, t.channels - first);
-    if (count <= 0) break;
-    __m512 r[16];
-#pragma GCC unroll 16
-    for (int j = 0; j < 16; ++j) r[j] = j < R ? Activate(acc[j][v], early, p0, p1) : _mm512_setzero_ps();
-    Transpose16(r);
-    float* y = t.y + first * t.channel_stride;
-    const float* res = t.residual ? t.residual + first * t.channel_stride : nullptr;
-#pragma GCC unroll 16
-    for (int c = 0; c < 16; ++c) {
-      if (c < count) {
-        __m512 out = r[c];
-        if (res) {
-          out = Activate(_mm512_add_ps(out, _mm512_maskz_loadu_ps(store, res + c * t.channel_stride)), late, p0, p1);
-        }
-        _mm512_mask_storeu_ps(y + c * t.channel_stride, store, out);
-      }
-    }
-  }
-  if (!in_register) {
-    for (int c = 0; c < t.channels; ++c) ApplyActivation(act, t.y + c * t.channel_stride, R);
-  }
+  StoreTile<R, NB>(t, acc);
 }
 
 // Channel-major tile: 8 channels of the block at a time (broadcast from the packed weights)
@@ -215,6 +222,51 @@ void ChannelTile(const DirectConvTile& t, int positions) {
   }
 }
 
+// ROWS output rows of W positions: lane j reads row j / W (each row_stride floats after the one
+// before), column (j % W) * S; otherwise PositionTile.
+template <int W, int ROWS, int NB, int S>
+void RowsTile(const DirectConvTile& t) {
+  constexpr int R = W * ROWS;
+  static_assert(R <= kMaxTilePositions, "at most 14 positions per tile");
+  __m512 acc[R][NB];
+#pragma GCC unroll 2
+  for (int v = 0; v < NB; ++v) {
+    const int count = std::min(16, t.channels - 16 * v);
+    const __m512 bias = t.bias && count > 0 ? _mm512_maskz_loadu_ps(FirstLanes(count), t.bias + 16 * v)
+                                            : _mm512_setzero_ps();
+#pragma GCC unroll 14
+    for (int j = 0; j < R; ++j) acc[j][v] = bias;
+  }
+  PrefetchTileRows(t, R);
+  const float* __restrict x = t.x;
+  const int32_t* __restrict offsets = t.k_offsets;
+  const float* __restrict w = t.w;
+  const int64_t rs = t.row_stride;
+  for (int64_t p = 0; p < t.k; ++p) {
+    const float* xp = x + offsets[p];
+    _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 16 * NB), _MM_HINT_T0);
+    if (NB == 2) _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 32 + 16), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(x + offsets[p + kDirectConvRowsAhead]), _MM_HINT_T0);
+    // The next tile down reads the rows below.
+    _mm_prefetch(reinterpret_cast<const char*>(xp + ROWS * rs), _MM_HINT_T0);
+    __m512 wv[NB];
+#pragma GCC unroll 2
+    for (int v = 0; v < NB; ++v) wv[v] = _mm512_load_ps(w + 16 * v);
+#pragma GCC unroll 3
+    for (int r = 0; r < ROWS; ++r) {
+      const float* row = xp + r * rs;
+#pragma GCC unroll 7
+      for (int c = 0; c < W; ++c) {
+        const __m512 a = _mm512_set1_ps(row[c * S]);
+#pragma GCC unroll 2
+        for (int v = 0; v < NB; ++v) acc[r * W + c][v] = _mm512_fmadd_ps(a, wv[v], acc[r * W + c][v]);
+      }
+    }
+    w += 16 * NB;
+  }
+  StoreTile<R, NB>(t, acc);
+}
+
 template <int S, int NB, size_t... I>
 constexpr std::array<DirectConvTileFn, sizeof...(I)> MakeRow(std::index_sequence<I...>) {
   return {&PositionTile<static_cast<int>(I) + 1, NB, S>...};
@@ -279,6 +331,26 @@ void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions) {
   if (positions > 32) return ChannelTile<3>(t, positions);
   if (positions > 16) return ChannelTile<2>(t, positions);
   ChannelTile<1>(t, positions);
+}
+
+int MultiRowTileRows(int64_t row_width) {
+  return row_width >= kMinMultiRowWidth && row_width <= kMaxTilePositions / 2
+             ? static_cast<int>(kMaxTilePositions / row_width)
+             : 1;
+}
+
+DirectConvTileFn DirectConvRowsTileAvx512(int row_width, int rows, int width, int stride) {
+  if (rows != MultiRowTileRows(row_width) || rows < 2 || (width != 16 && width != 32) || stride < 1 || stride > 2) {
+    return nullptr;
+  }
+  using Row = std::array<DirectConvTileFn, 4>;  // row widths 4..7
+  static const Row kRows[2][2] = {
+      {Row{&RowsTile<4, 3, 1, 1>, &RowsTile<5, 2, 1, 1>, &RowsTile<6, 2, 1, 1>, &RowsTile<7, 2, 1, 1>},
+       Row{&RowsTile<4, 3, 2, 1>, &RowsTile<5, 2, 2, 1>, &RowsTile<6, 2, 2, 1>, &RowsTile<7, 2, 2, 1>}},
+      {Row{&RowsTile<4, 3, 1, 2>, &RowsTile<5, 2, 1, 2>, &RowsTile<6, 2, 1, 2>, &RowsTile<7, 2, 1, 2>},
+       Row{&RowsTile<4, 3, 2, 2>, &RowsTile<5, 2, 2, 2>, &RowsTile<6, 2, 2, 2>, &RowsTile<7, 2, 2, 2>}},
+  };
+  return kRows[stride - 1][width / 16 - 1][static_cast<size_t>(row_width - kMinMultiRowWidth)];
 }
 
 DirectConvTileFn DirectConvTileAvx512(int positions, int width, int stride) {
