@@ -193,7 +193,7 @@ TEST(NnConvDirectTest, PointwiseFlatAndSubsampled) {
 }
 
 TEST(NnConvDirectTest, LargeInputsRunsOuter) {
-  // Inputs larger than half of L2 with few weights: the position runs become the outer loop.
+  // Inputs larger than the weights: the position runs become the outer loop.
   DirectCase c;
   c.c_per_group = 96;
   c.m_per_group = 40;

@@ -13,7 +13,6 @@ namespace nn {
 namespace {
 
 constexpr int kBlockChannels = 32;
-constexpr double kL2Bytes = 2 << 20;
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -137,11 +136,12 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
             static_cast<int32_t>(c * plane + kh * g.dilation[1] * plan.in_w + kw * g.dilation[2]);
       }
 
-  // Channel blocks outermost stream the input once per block (from L2 while it fits); runs
-  // outermost stream all the weights once per run.
+  // Channel blocks outermost stream the input once per block; runs outermost stream all the
+  // weights once per run. Re-reading the smaller of the two keeps it in L2 even when the cache
+  // is shared with a busy neighbour.
   const double input_bytes = static_cast<double>(c_per_group * plane) * 4.0;
   const double weight_bytes = static_cast<double>(m_per_group * k) * 4.0;
-  plan.order = input_bytes <= kL2Bytes / 2 || weight_bytes >= input_bytes ? Order::kBlocksOuter : Order::kRunsOuter;
+  plan.order = weight_bytes >= input_bytes ? Order::kBlocksOuter : Order::kRunsOuter;
   const int max_run = plan.channel_major ? kMaxChannelTilePositions : kMaxTilePositions;
   plan.runs.clear();
   if (FlatPositions(g)) {
