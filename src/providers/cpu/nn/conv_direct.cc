@@ -105,9 +105,13 @@ using Plan = DirectConvPlan;
 
 // Channel-major tiles store whole rows of positions instead of transposing the accumulators:
 // better when the k loop is short (the transposes then dominate). Few output channels also
-// favour them: position tiles pad the channels to 16 or 32.
+// favour them: position tiles pad the channels to 16 or 32. So do large pointwise images
+// (resnet's 56x56 ones): a channel tile reads and writes three whole lines of each channel row,
+// a position tile parts of one or two, which costs more once the image has left L2.
 bool UseChannelMajor(const Geometry3D& g, int64_t k, int64_t m_per_group) {
-  return g.stride[2] == 1 && (k <= 128 || m_per_group <= 24);
+  constexpr int64_t kLargePointwisePositions = 1024;
+  const bool large_pointwise = g.KernelSize() == 1 && k <= 256 && g.OutSize() >= kLargePointwisePositions;
+  return g.stride[2] == 1 && (k <= 128 || m_per_group <= 24 || large_pointwise);
 }
 
 void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group, DirectConvTiles tiles, Plan& plan) {
