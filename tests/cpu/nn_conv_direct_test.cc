@@ -94,7 +94,7 @@ void CheckDirect(const DirectCase& c, unsigned seed) {
   p.activation = c.activation;
   ThreadPool two(2);
   std::vector<DirectConvTiles> layouts = {DirectConvTiles::kAuto, DirectConvTiles::kPositionMajor};
-  if (g.stride[2] == 1) layouts.push_back(DirectConvTiles::kChannelMajor);
+  if (g.stride[2] <= 2) layouts.push_back(DirectConvTiles::kChannelMajor);
   for (DirectConvTiles tiles : layouts) {
     for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), &two}) {
       for (bool reference : {false, true}) {

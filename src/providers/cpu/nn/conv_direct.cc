@@ -103,6 +103,8 @@ namespace {
 
 using Plan = DirectConvPlan;
 
+constexpr int64_t kMaxStrideTwoChannelK = 64;
+
 // Channel-major tiles store whole rows of positions instead of transposing the accumulators:
 // better when the k loop is short (the transposes then dominate). Few output channels also
 // favour them: position tiles pad the channels to 16 or 32. So do large pointwise images
@@ -111,6 +113,9 @@ using Plan = DirectConvPlan;
 bool UseChannelMajor(const Geometry3D& g, int64_t k, int64_t m_per_group) {
   constexpr int64_t kLargePointwisePositions = 1024;
   const bool large_pointwise = g.KernelSize() == 1 && k <= 256 && g.OutSize() >= kLargePointwisePositions;
+  // Column stride 2 costs a permute per vector: worth it only where the transposes would
+  // dominate (the CNN stems, k = 27).
+  if (g.stride[2] == 2) return k <= kMaxStrideTwoChannelK;
   return g.stride[2] == 1 && (k <= 128 || m_per_group <= 24 || large_pointwise);
 }
 
@@ -127,7 +132,7 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
   plan.padded = Padded(g);
   const int64_t k = c_per_group * g.KernelSize();
   plan.channel_major = tiles == DirectConvTiles::kAuto ? UseChannelMajor(g, k, m_per_group)
-                                                       : tiles == DirectConvTiles::kChannelMajor && g.stride[2] == 1;
+                                                       : tiles == DirectConvTiles::kChannelMajor && g.stride[2] <= 2;
   plan.in_h = g.in[1] + g.pad_begin[1] + g.pad_end[1];
   plan.in_w = g.in[2] + g.pad_begin[2] + g.pad_end[2];
   const int64_t plane = plan.in_h * plan.in_w;
@@ -476,7 +481,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
       if (reference) {
         DirectConvTileReference(t, run.positions, stride);
       } else if (plan.channel_major) {
-        DirectConvChannelTileAvx512(t, run.positions);
+        DirectConvChannelTileAvx512(t, run.positions, stride);
       } else if (multi_row) {
         DirectConvRowsTileAvx512(t.row_width, run.positions / t.row_width, t.width, stride)(t);
       } else {

@@ -59,11 +59,11 @@ constexpr int kMinMultiRowWidth = 4;
 int MultiRowTileRows(int64_t row_width);  // rows per tile, or 1 when rows are not combined
 DirectConvTileFn DirectConvRowsTileAvx512(int row_width, int rows, int width, int stride);
 
-// The same product for up to kMaxChannelTilePositions consecutive positions (input stride 1),
-// computed channel-major: 8 channels x 16-position vectors, stored straight into the output
+// The same product for up to kMaxChannelTilePositions consecutive positions (input stride 1 or
+// 2), computed channel-major: 8 channels x 16-position vectors, stored straight into the output
 // rows. Cheaper than transposing when k is small.
 constexpr int kMaxChannelTilePositions = 48;
-void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions);
+void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions, int stride);
 
 // dst (out_h x out_w) = the in_h x in_w plane x placed at (pad_top, pad_left), zeros around it.
 void DirectConvPadPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
@@ -117,7 +117,7 @@ struct DirectConvProblem {
   const float* residual = nullptr;  // Y's shape; may be y itself (each value is read before written)
   Activation activation;
   float* y = nullptr;
-  DirectConvTiles tiles = DirectConvTiles::kAuto;  // kChannelMajor needs column stride 1
+  DirectConvTiles tiles = DirectConvTiles::kAuto;  // kChannelMajor needs column stride 1 or 2
 };
 
 // Runs the convolution with the SIMD tiles, or with DirectConvTileReference when `reference`

@@ -159,11 +159,15 @@ void PositionTile(const DirectConvTile& t) {
 
 // Channel-major tile: 8 channels of the block at a time (broadcast from the packed weights)
 // times NV vectors of 16 consecutive positions (loaded from the input rows), stored straight into
-// the output rows. Needs input stride 1.
-template <int NV>
+// the output rows. Input stride S is 1 or 2 (the even lanes of two loads).
+template <int NV, int S>
 void ChannelTile(const DirectConvTile& t, int positions) {
   constexpr int kChannels = 8;
   const __mmask16 last = FirstLanes(positions - 16 * (NV - 1));
+  // Stride 2: the last vector's input runs to column 2 * (positions - 1) of the tile.
+  const int last_columns = 2 * (positions - 16 * (NV - 1)) - 1;
+  const __mmask16 last_lo = FirstLanes(last_columns), last_hi = FirstLanes(last_columns - 16);
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const Activation& act = *t.activation;
   const bool in_register = gemm_detail::KernelAppliesActivation(act.kind);
   const __m512 p0 = _mm512_set1_ps(act.alpha), p1 = _mm512_set1_ps(act.beta);
@@ -184,12 +188,19 @@ void ChannelTile(const DirectConvTile& t, int positions) {
     for (int64_t p = 0; p < t.k; ++p) {
       const float* xp = x + offsets[p];
       const float* next = x + offsets[p + kDirectConvRowsAhead];
-#pragma GCC unroll 3
-      for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(next + 16 * v), _MM_HINT_T0);
+#pragma GCC unroll 6
+      for (int v = 0; v < NV * S; ++v) _mm_prefetch(reinterpret_cast<const char*>(next + 16 * v), _MM_HINT_T0);
       __m512 xv[NV];
 #pragma GCC unroll 3
       for (int v = 0; v < NV; ++v) {
-        xv[v] = v + 1 < NV ? _mm512_loadu_ps(xp + 16 * v) : _mm512_maskz_loadu_ps(last, xp + 16 * v);
+        if (S == 1) {
+          xv[v] = v + 1 < NV ? _mm512_loadu_ps(xp + 16 * v) : _mm512_maskz_loadu_ps(last, xp + 16 * v);
+        } else {
+          // Column 31 of a full pair is never needed (and may lie past the input's end).
+          const __m512 lo = _mm512_maskz_loadu_ps(v + 1 < NV ? __mmask16(0xffff) : last_lo, xp + 32 * v);
+          const __m512 hi = _mm512_maskz_loadu_ps(v + 1 < NV ? __mmask16(0x7fff) : last_hi, xp + 32 * v + 16);
+          xv[v] = _mm512_permutex2var_ps(lo, even, hi);
+        }
       }
 #pragma GCC unroll 8
       for (int c = 0; c < kChannels; ++c) {
@@ -327,10 +338,15 @@ void DirectConvPadPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_
   }
 }
 
-void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions) {
-  if (positions > 32) return ChannelTile<3>(t, positions);
-  if (positions > 16) return ChannelTile<2>(t, positions);
-  ChannelTile<1>(t, positions);
+void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions, int stride) {
+  if (stride == 2) {
+    if (positions > 32) return ChannelTile<3, 2>(t, positions);
+    if (positions > 16) return ChannelTile<2, 2>(t, positions);
+    return ChannelTile<1, 2>(t, positions);
+  }
+  if (positions > 32) return ChannelTile<3, 1>(t, positions);
+  if (positions > 16) return ChannelTile<2, 1>(t, positions);
+  ChannelTile<1, 1>(t, positions);
 }
 
 int MultiRowTileRows(int64_t row_width) {
