@@ -113,9 +113,10 @@ constexpr int64_t kMaxStrideTwoChannelK = 64;
 bool UseChannelMajor(const Geometry3D& g, int64_t k, int64_t m_per_group) {
   constexpr int64_t kLargePointwisePositions = 1024;
   const bool large_pointwise = g.KernelSize() == 1 && k <= 256 && g.OutSize() >= kLargePointwisePositions;
-  // Column stride 2 costs a permute per vector: worth it only where the transposes would
-  // dominate (the CNN stems, k = 27).
-  if (g.stride[2] == 2) return k <= kMaxStrideTwoChannelK;
+  // Column stride 2 costs a permute per vector, repeated for each group of 8 channels: worth it
+  // only where the transposes would dominate, a short k loop over many channels (squeezenet's
+  // stem, k = 27 and 64 channels; with 32 channels, as in mobilenet's, position tiles win).
+  if (g.stride[2] == 2) return k <= kMaxStrideTwoChannelK && m_per_group >= 64;
   return g.stride[2] == 1 && (k <= 128 || m_per_group <= 24 || large_pointwise);
 }
 
