@@ -81,6 +81,21 @@ inline void PrefetchTileRows(const DirectConvTile& t, int positions) {
   }
 }
 
+// The accumulators start at the bias (a vector of 16 channels); the output rows of the next
+// tile start on their way.
+template <int R, int NB>
+__attribute__((always_inline)) inline void StartTile(const DirectConvTile& t, __m512 (&acc)[R][NB]) {
+#pragma GCC unroll 2
+  for (int v = 0; v < NB; ++v) {
+    const int count = std::min(16, t.channels - 16 * v);
+    const __m512 bias = t.bias && count > 0 ? _mm512_maskz_loadu_ps(FirstLanes(count), t.bias + 16 * v)
+                                            : _mm512_setzero_ps();
+#pragma GCC unroll 14
+    for (int j = 0; j < R; ++j) acc[j][v] = bias;
+  }
+  PrefetchTileRows(t, R);
+}
+
 // Transposes the accumulators into the tile's output rows, adding the residual and applying
 // the activation on the way.
 template <int R, int NB>
@@ -122,17 +137,7 @@ __attribute__((always_inline)) inline void StoreTile(const DirectConvTile& t, __
 template <int R, int NB, int S>
 void PositionTile(const DirectConvTile& t) {
   __m512 acc[R][NB];
-  // The accumulators start at the bias (a vector of 16 channels).
-#pragma GCC unroll 2
-  for (int v = 0; v < NB; ++v) {
-    const int count = std::min(16, t.channels - 16 * v);
-    const __m512 bias = t.bias && count > 0 ? _mm512_maskz_loadu_ps(FirstLanes(count), t.bias + 16 * v)
-                                            : _mm512_setzero_ps();
-#pragma GCC unroll 14
-    for (int j = 0; j < R; ++j) acc[j][v] = bias;
-  }
-
-  PrefetchTileRows(t, R);
+  StartTile<R, NB>(t, acc);
   const float* __restrict x = t.x;
   const int32_t* __restrict offsets = t.k_offsets;
   const float* __restrict w = t.w;
@@ -240,15 +245,7 @@ void RowsTile(const DirectConvTile& t) {
   constexpr int R = W * ROWS;
   static_assert(R <= kMaxTilePositions, "at most 14 positions per tile");
   __m512 acc[R][NB];
-#pragma GCC unroll 2
-  for (int v = 0; v < NB; ++v) {
-    const int count = std::min(16, t.channels - 16 * v);
-    const __m512 bias = t.bias && count > 0 ? _mm512_maskz_loadu_ps(FirstLanes(count), t.bias + 16 * v)
-                                            : _mm512_setzero_ps();
-#pragma GCC unroll 14
-    for (int j = 0; j < R; ++j) acc[j][v] = bias;
-  }
-  PrefetchTileRows(t, R);
+  StartTile<R, NB>(t, acc);
   const float* __restrict x = t.x;
   const int32_t* __restrict offsets = t.k_offsets;
   const float* __restrict w = t.w;
