@@ -4,10 +4,13 @@
 // channels. A k step broadcasts the tile's input values
 // (read in place from the zero-padded image, so any stride works) against one packed row of
 // weights; the tile is transposed in registers into the NCHW output, with bias, residual and
-// activation applied on the way out.
+// activation applied on the way out. Channel tiles (short k loops, few channels, large pointwise
+// images, the stride-2 stems) instead keep 8 channels x 48 positions and store rows as they are.
 //
-// Work is split across threads as (image, group, channel block, position tile) items, so two
-// threads always get balanced work, even for a 16-channel convolution of a large image.
+// Work is split across threads as (image, group, channel block, position tile) items of equal
+// cost, so two threads always get balanced work, even for a 16-channel convolution of a large
+// image. Layers whose images outweigh their weights give each thread a band of output rows
+// across all channels instead, so that it reads the rows it wrote in the layer before.
 #pragma once
 #include <cstdint>
 #include <memory>
