@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "providers/cpu/math/gemm.h"
+#include "util/gemm_kernels.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace test {
@@ -192,21 +194,6 @@ TEST(GemmTest, GenericIntegerGemmWraps) {
 
 // ---- pre-packed operands and the fused epilogue ------------------------------------------------
 
-std::vector<const gemm_detail::GemmMicroKernel<float>*> SupportedSgemmKernels() {
-  std::vector<const gemm_detail::GemmMicroKernel<float>*> kernels = {&gemm_detail::PortableSgemmKernel()};
-  for (IsaLevel level : {IsaLevel::kAvx2, IsaLevel::kAvx512}) {
-    if (static_cast<int>(level) <= static_cast<int>(ActiveIsa())) kernels.push_back(gemm_detail::SimdSgemmKernel(level));
-  }
-  return kernels;
-}
-
-std::vector<float> Random(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(std::max<size_t>(n, 1));
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
-
 std::vector<Activation> AllActivations() {
   std::vector<Activation> acts(7);
   acts[1].kind = ActivationKind::kRelu;
@@ -227,10 +214,10 @@ std::vector<Activation> AllActivations() {
 void CheckPackedA(const gemm_detail::GemmMicroKernel<float>& kernel, bool trans_a, bool trans_b, int64_t M, int64_t N,
                   int64_t K, bool bias, bool residual, const Activation& act, ThreadPool* pool, std::mt19937& rng) {
   const int64_t lda = trans_a ? M + 1 : K + 2, ldb = trans_b ? K + 3 : N + 1, ldc = N + 2;
-  const auto A = Random(static_cast<size_t>((trans_a ? K : M) * lda), rng);
-  const auto B = Random(static_cast<size_t>((trans_b ? N : K) * ldb), rng);
-  const auto row_bias = Random(static_cast<size_t>(M), rng);
-  const auto res = Random(static_cast<size_t>(M * ldc), rng);
+  const auto A = RandomFloats(static_cast<size_t>((trans_a ? K : M) * lda), rng);
+  const auto B = RandomFloats(static_cast<size_t>((trans_b ? N : K) * ldb), rng);
+  const auto row_bias = RandomFloats(static_cast<size_t>(M), rng);
+  const auto res = RandomFloats(static_cast<size_t>(M * ldc), rng);
   std::vector<float> expected(static_cast<size_t>(std::max<int64_t>(1, M * ldc)), 7.f);
   std::vector<float> actual(expected.size(), std::numeric_limits<float>::quiet_NaN());
   SgemmReference(trans_a, trans_b, M, N, K, 1.f, A.data(), lda, B.data(), ldb, 0.f, expected.data(), ldc);
@@ -276,7 +263,7 @@ TEST(GemmTest, PackedAWithCallerPacker) {
   for (const auto* kernel : SupportedSgemmKernels()) {
     for (auto dims : std::vector<std::array<int64_t, 3>>{{20, 45, 37}, {64, 1100, 700}, {3, 5, 2}}) {
       const int64_t M = dims[0], N = dims[1], K = dims[2];
-      const auto A = Random(static_cast<size_t>(M * K), rng), B = Random(static_cast<size_t>(K * N), rng);
+      const auto A = RandomFloats(static_cast<size_t>(M * K), rng), B = RandomFloats(static_cast<size_t>(K * N), rng);
       std::vector<float> expected(static_cast<size_t>(M * N)), actual(expected.size());
       const PackedSgemmA packed = PackSgemmA(*kernel, false, M, K, A.data(), K);
       int calls = 0;
@@ -306,9 +293,9 @@ TEST(GemmTest, PackedBMatchesReference) {
           const bool ta = t % 2 == 1, tb = t % 3 == 1;
           const float alpha = t % 4 == 0 ? 1.f : 0.5f, beta = t % 5 == 0 ? 0.f : -1.5f;
           const int64_t lda = (ta ? M : K) + 1, ldb = (tb ? K : N) + 2, ldc = N + 3;
-          const auto A = Random(static_cast<size_t>((ta ? K : M) * lda), rng);
-          const auto B = Random(static_cast<size_t>((tb ? N : K) * ldb), rng);
-          auto expected = Random(static_cast<size_t>(M * ldc), rng);
+          const auto A = RandomFloats(static_cast<size_t>((ta ? K : M) * lda), rng);
+          const auto B = RandomFloats(static_cast<size_t>((tb ? N : K) * ldb), rng);
+          auto expected = RandomFloats(static_cast<size_t>(M * ldc), rng);
           auto actual = expected;
           const PackedSgemmB packed = PackSgemmB(*kernel, tb, K, N, B.data(), ldb);
           SgemmReference(ta, tb, M, N, K, alpha, A.data(), lda, B.data(), ldb, beta, expected.data(), ldc);
@@ -354,7 +341,7 @@ TEST(GemmTest, ActivationFromName) {
   // The vectorised application agrees with the scalar definition.
   std::mt19937 rng(15);
   for (const Activation& act : AllActivations()) {
-    auto x = Random(37, rng);
+    auto x = RandomFloats(37, rng);
     for (auto& v : x) v *= 8.f;
     auto y = x;
     ApplyActivation(act, y.data(), static_cast<int64_t>(y.size()));

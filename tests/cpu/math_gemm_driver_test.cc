@@ -13,20 +13,13 @@
 #include <vector>
 
 #include "providers/cpu/math/gemm.h"
+#include "util/gemm_kernels.h"
 
 namespace ortlite {
 namespace test {
 namespace {
 
 using gemm_detail::GemmMicroKernel;
-
-std::vector<const GemmMicroKernel<float>*> DriverKernels() {
-  std::vector<const GemmMicroKernel<float>*> kernels = {&gemm_detail::PortableSgemmKernel()};
-  for (IsaLevel level : {IsaLevel::kAvx2, IsaLevel::kAvx512}) {
-    if (static_cast<int>(level) <= static_cast<int>(ActiveIsa())) kernels.push_back(gemm_detail::SimdSgemmKernel(level));
-  }
-  return kernels;
-}
 
 struct Shape {
   bool trans_a, trans_b;
@@ -88,7 +81,7 @@ TEST(GemmDriverTest, RandomShapesMatchReference) {
   const float scales[][2] = {{1.f, 0.f}, {1.f, 1.f}, {-0.5f, 0.25f}, {2.f, 0.f}};
   std::uniform_int_distribution<size_t> pick_m(0, rows.size() - 1), pick_n(0, cols.size() - 1),
       pick_k(0, depths.size() - 1);
-  for (const auto* kernel : DriverKernels()) {
+  for (const auto* kernel : SupportedSgemmKernels()) {
     for (int trial = 0; trial < 120; ++trial) {
       Shape s;
       s.trans_a = trial % 3 == 1;
@@ -127,7 +120,7 @@ TEST(GemmDriverTest, EachWayOfFeedingTheKernel) {
       // Transposed B: packed by the driver.
       {false, true, 50, 77, 410, 1.f, 0.f, 410, 410, 77},
   };
-  for (const auto* kernel : DriverKernels()) {
+  for (const auto* kernel : SupportedSgemmKernels()) {
     for (const Shape& s : shapes) {
       Check(*kernel, s, nullptr, 1, rng);
       Check(*kernel, s, &pool, 2, rng);
@@ -140,7 +133,7 @@ TEST(GemmDriverTest, PackedBWithEpilogueMatchesReference) {
   std::mt19937 rng(5);
   ThreadPool pool(2);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  for (const auto* kernel : DriverKernels()) {
+  for (const auto* kernel : SupportedSgemmKernels()) {
     for (auto dims : std::vector<std::array<int64_t, 3>>{{13, 45, 37}, {128, 384, 384}, {36, 97, 700}}) {
       const int64_t M = dims[0], N = dims[1], K = dims[2];
       std::vector<float> A(static_cast<size_t>(M * K)), B(static_cast<size_t>(K * N)), bias(static_cast<size_t>(M)),

@@ -11,27 +11,14 @@
 #include <vector>
 
 #include "providers/cpu/math/gemm.h"
+#include "util/gemm_kernels.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace test {
 namespace {
 
 using gemm_detail::GemmMicroKernel;
-
-std::vector<const GemmMicroKernel<float>*> SimdKernels() {
-  std::vector<const GemmMicroKernel<float>*> kernels = {&gemm_detail::PortableSgemmKernel()};
-  for (IsaLevel level : {IsaLevel::kAvx2, IsaLevel::kAvx512}) {
-    if (static_cast<int>(level) <= static_cast<int>(ActiveIsa())) kernels.push_back(gemm_detail::SimdSgemmKernel(level));
-  }
-  return kernels;
-}
-
-std::vector<float> Random(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(std::max<size_t>(n, 1));
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
 
 // One tile's operands: A (m x k, row-major, lda), B (k x n, row-major, ldb), their packed panels,
 // and C (mr x nr block of a wider matrix so writes outside the tile show up).
@@ -46,17 +33,17 @@ struct Tile {
     // B's stride: past the tile's nr columns (kernels may read up to nr of them) plus padding.
     ldb = nr + 5;
     ldc = nr + 7;
-    a = Random(static_cast<size_t>(mr * lda), rng);
-    b = Random(static_cast<size_t>((k + 1) * ldb), rng);
+    a = RandomFloats(static_cast<size_t>(mr * lda), rng);
+    b = RandomFloats(static_cast<size_t>((k + 1) * ldb), rng);
     a_panel.assign(static_cast<size_t>(k * mr), 0.f);
     b_panel.assign(static_cast<size_t>(k * nr), 0.f);
     for (int64_t p = 0; p < k; ++p) {
       for (int64_t i = 0; i < m; ++i) a_panel[p * mr + i] = a[i * lda + p];
       for (int64_t j = 0; j < n; ++j) b_panel[p * nr + j] = b[p * ldb + j];
     }
-    c = Random(static_cast<size_t>((mr + 1) * ldc), rng);
-    bias = Random(static_cast<size_t>(mr), rng);
-    residual = Random(static_cast<size_t>(mr * ldc), rng);
+    c = RandomFloats(static_cast<size_t>((mr + 1) * ldc), rng);
+    bias = RandomFloats(static_cast<size_t>(mr), rng);
+    residual = RandomFloats(static_cast<size_t>(mr * ldc), rng);
   }
 
   // The reference result for the whole C buffer: the tile updated, everything else untouched.
@@ -134,7 +121,7 @@ void SweepTiles(const GemmMicroKernel<float>& kernel, const char* entry, bool fu
 }
 
 TEST(GemmKernelsTest, PackedPanelsMatchReference) {
-  for (const auto* kernel : SimdKernels()) {
+  for (const auto* kernel : SupportedSgemmKernels()) {
     SweepTiles(*kernel, "fn", false, [&](Tile& t, float alpha, float beta, const GemmEpilogue* ep) {
       kernel->fn(t.k, t.a_panel.data(), t.b_panel.data(), t.c.data(), t.ldc, t.m, t.n, alpha, beta, ep);
     });
@@ -142,7 +129,7 @@ TEST(GemmKernelsTest, PackedPanelsMatchReference) {
 }
 
 TEST(GemmKernelsTest, StridedOperandsMatchReference) {
-  for (const auto* kernel : SimdKernels()) {
+  for (const auto* kernel : SupportedSgemmKernels()) {
     if (!kernel->fn_strided) continue;
     // A and B each from a packed panel (ld 0) or read in place; A in place needs a full tile.
     for (int mode = 0; mode < 4; ++mode) {
@@ -158,7 +145,7 @@ TEST(GemmKernelsTest, StridedOperandsMatchReference) {
 }
 
 TEST(GemmKernelsTest, PackingKernelMatchesReferenceAndPacksB) {
-  for (const auto* kernel : SimdKernels()) {
+  for (const auto* kernel : SupportedSgemmKernels()) {
     if (!kernel->fn_packing) continue;
     SweepTiles(*kernel, "fn_packing", false, [&](Tile& t, float alpha, float beta, const GemmEpilogue* ep) {
       std::vector<float> packed(t.b_panel.size() + 1, std::numeric_limits<float>::quiet_NaN());
@@ -171,7 +158,7 @@ TEST(GemmKernelsTest, PackingKernelMatchesReferenceAndPacksB) {
 }
 
 TEST(GemmKernelsTest, IndirectRowsMatchReference) {
-  for (const auto* kernel : SimdKernels()) {
+  for (const auto* kernel : SupportedSgemmKernels()) {
     if (!kernel->fn_indirect) continue;
     SweepTiles(*kernel, "fn_indirect", false, [&](Tile& t, float alpha, float beta, const GemmEpilogue* ep) {
       // Row p of B from row k - 1 - p of a reversed copy: offsets that are not a constant stride.
@@ -192,15 +179,15 @@ TEST(GemmKernelsTest, IndirectRowsMatchReference) {
 // zero-padded; op(A) rows as mr-row groups.
 TEST(GemmKernelsTest, PackersProduceThePanelLayout) {
   std::mt19937 rng(9);
-  for (const auto* kernel : SimdKernels()) {
+  for (const auto* kernel : SupportedSgemmKernels()) {
     const int64_t mr = kernel->mr, nr = kernel->nr;
     for (int64_t rows : {1, 5, 16, 17, 40}) {
       for (int64_t cols : {int64_t{1}, int64_t{13}, nr - 1, nr, nr + 1, 3 * nr + 5}) {
         const int64_t panels = (cols + nr - 1) / nr;
         // expected[p][j]: op(B)(p, j) = stored[p][j] (plain) or stored_t[j][p] (transposed).
         const int64_t ld = cols + 3, ld_t = rows + 2;
-        const auto stored = Random(static_cast<size_t>(rows * ld), rng);
-        const auto stored_t = Random(static_cast<size_t>(cols * ld_t), rng);
+        const auto stored = RandomFloats(static_cast<size_t>(rows * ld), rng);
+        const auto stored_t = RandomFloats(static_cast<size_t>(cols * ld_t), rng);
         for (int trans = 0; trans < 2; ++trans) {
           const auto fn = trans ? kernel->pack_b_trans : kernel->pack_b;
           if (!fn) continue;
@@ -222,7 +209,7 @@ TEST(GemmKernelsTest, PackersProduceThePanelLayout) {
     for (int64_t rows = 1; rows <= mr; ++rows) {
       for (int64_t kc : {1, 15, 16, 33}) {
         const int64_t lda = kc + 5;
-        const auto a = Random(static_cast<size_t>(rows * lda), rng);
+        const auto a = RandomFloats(static_cast<size_t>(rows * lda), rng);
         std::vector<float> out(static_cast<size_t>(kc * mr + 1), std::numeric_limits<float>::quiet_NaN());
         kernel->pack_a(a.data(), lda, rows, kc, out.data());
         for (int64_t p = 0; p < kc; ++p)

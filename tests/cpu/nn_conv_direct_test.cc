@@ -13,10 +13,13 @@
 #include "core/framework/thread_pool.h"
 #include "gtest/gtest.h"
 #include "providers/cpu/nn/conv_direct.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace nn {
 namespace {
+
+using test::RandomFloats;
 
 struct DirectCase {
   int64_t batch = 1, group = 1, c_per_group = 1, m_per_group = 1;
@@ -24,13 +27,6 @@ struct DirectCase {
   bool bias = true, residual = false;
   Activation activation;
 };
-
-std::vector<float> Random(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(n);
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
 
 std::vector<float> NaiveDirect(const DirectCase& c, const std::vector<float>& x, const std::vector<float>& w,
                                const std::vector<float>& b, const std::vector<float>& z) {
@@ -75,10 +71,10 @@ void CheckDirect(const DirectCase& c, unsigned seed) {
   std::mt19937 rng(seed);
   const int64_t C = c.group * c.c_per_group, M = c.group * c.m_per_group;
   const int64_t k = c.c_per_group * g.kernel[1] * g.kernel[2];
-  const std::vector<float> x = Random(static_cast<size_t>(c.batch * C * g.InSize()), rng);
-  const std::vector<float> w = Random(static_cast<size_t>(M * k), rng);
-  const std::vector<float> b = Random(static_cast<size_t>(M), rng);
-  const std::vector<float> z = Random(static_cast<size_t>(c.batch * M * g.OutSize()), rng);
+  const std::vector<float> x = RandomFloats(static_cast<size_t>(c.batch * C * g.InSize()), rng);
+  const std::vector<float> w = RandomFloats(static_cast<size_t>(M * k), rng);
+  const std::vector<float> b = RandomFloats(static_cast<size_t>(M), rng);
+  const std::vector<float> z = RandomFloats(static_cast<size_t>(c.batch * M * g.OutSize()), rng);
   const std::vector<float> want = NaiveDirect(c, x, w, b, z);
   const DirectConvWeights packed = PackDirectConvWeights(w.data(), M, c.group, k);
 

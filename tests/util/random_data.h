@@ -16,6 +16,15 @@ inline std::vector<float> RandomFloats(size_t n, uint32_t seed, float lo = -1.f,
   return v;
 }
 
+// n floats uniform in [-1, 1) drawn from `gen`, which later draws continue; at least one, so that
+// data() of an empty operand is still a valid pointer.
+inline std::vector<float> RandomFloats(size_t n, std::mt19937& gen) {
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<float> v(n > 0 ? n : 1);
+  for (auto& x : v) x = dist(gen);
+  return v;
+}
+
 // The number of elements of a tensor with these dims.
 inline int64_t ElementCount(const std::vector<int64_t>& dims) {
   int64_t n = 1;
