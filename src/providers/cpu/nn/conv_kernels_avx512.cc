@@ -160,7 +160,34 @@ struct DepthwiseMasks {
   static constexpr int kMaxKernel = 7;
   __mmask16 lo[kMaxVectors][kMaxKernel];
   __mmask16 hi[kMaxVectors][kMaxKernel];
+
+  // For the `vectors` output vectors of a row and kernel columns kw < KW.
+  template <int KW, int S>
+  void Build(const Geometry3D& g, int64_t vectors) {
+    const int64_t in_w = g.in[2], out_w = g.out[2], pad_l = g.pad_begin[2];
+    for (int64_t b = 0; b < vectors; ++b) {
+      const int64_t valid_out = std::min<int64_t>(16, out_w - b * 16);
+      for (int kw = 0; kw < KW; ++kw) {
+        // Lane t of the first load reads column c0 + t; of the second (stride 2) c0 + 16 + t.
+        const int64_t c0 = b * 16 * S + kw - pad_l;
+        const int64_t span = S == 1 ? valid_out : 2 * valid_out - 1;  // input columns the valid lanes use
+        lo[b][kw] = LaneRange(std::max<int64_t>(0, -c0), std::min<int64_t>(span, in_w - c0));
+        hi[b][kw] = LaneRange(std::max<int64_t>(0, -c0 - 16), std::min<int64_t>(span - 16, in_w - c0 - 16));
+      }
+    }
+  }
 };
+
+// The 16 input values output vector b reads for kernel column kw, src being lane 0's column;
+// stride 2 takes the even lanes of two loads.
+template <int S>
+__attribute__((always_inline)) inline __m512 LoadDepthwiseInput(const float* src, const DepthwiseMasks& masks,
+                                                                int64_t b, int kw, __m512i even) {
+  if (S == 1) return _mm512_maskz_loadu_ps(masks.lo[b][kw], src);
+  const __m512 lo = _mm512_maskz_loadu_ps(masks.lo[b][kw], src);
+  const __m512 hi = _mm512_maskz_loadu_ps(masks.hi[b][kw], src + 16);
+  return _mm512_permutex2var_ps(lo, even, hi);
+}
 
 // One group of NV output vectors (16 columns each, starting at vector b0) of output row `oh`.
 template <int KH, int KW, int S, int NV>
@@ -181,15 +208,7 @@ inline void DepthwiseRowGroup(const float* x, int64_t in_h, int64_t in_w, int64_
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) {
         const int64_t b = b0 + v;
-        const float* src = xrow + (b * 16) * S + kw - pad_l;  // lane 0's input column
-        __m512 in;
-        if (S == 1) {
-          in = _mm512_maskz_loadu_ps(masks.lo[b][kw], src);
-        } else {
-          const __m512 lo = _mm512_maskz_loadu_ps(masks.lo[b][kw], src);
-          const __m512 hi = _mm512_maskz_loadu_ps(masks.hi[b][kw], src + 16);
-          in = _mm512_permutex2var_ps(lo, even, hi);
-        }
+        const __m512 in = LoadDepthwiseInput<S>(xrow + b * 16 * S + kw - pad_l, masks, b, kw, even);
         acc[v] = _mm512_fmadd_ps(in, wv[kh][kw], acc[v]);
       }
     }
@@ -216,16 +235,7 @@ void DepthwisePlane(const float* x, const float* w, float bias, const Activation
     for (int j = 0; j < KW; ++j) wv[i][j] = _mm512_set1_ps(w[i * KW + j]);
   const __m512 vbias = _mm512_set1_ps(bias);
   DepthwiseMasks masks;
-  for (int64_t b = 0; b < vectors; ++b) {
-    const int64_t valid_out = std::min<int64_t>(16, out_w - b * 16);
-    for (int kw = 0; kw < KW; ++kw) {
-      // Lane t of the first load reads column c0 + t; of the second (stride 2) c0 + 16 + t.
-      const int64_t c0 = b * 16 * S + kw - pad_l;
-      const int64_t span = S == 1 ? valid_out : 2 * valid_out - 1;  // input columns the valid lanes use
-      masks.lo[b][kw] = LaneRange(std::max<int64_t>(0, -c0), std::min<int64_t>(span, in_w - c0));
-      masks.hi[b][kw] = LaneRange(std::max<int64_t>(0, -c0 - 16), std::min<int64_t>(span - 16, in_w - c0 - 16));
-    }
-  }
+  masks.Build<KW, S>(g, vectors);
   const __mmask16 last_mask = LaneRange(0, out_w - (vectors - 1) * 16);
   for (int64_t od = 0; od < g.out[0]; ++od) {
     const float* xp = x + od * in_h * in_w;
@@ -271,15 +281,7 @@ inline void Depthwise3x3Block(const float* x, int64_t in_h, int64_t in_w, int64_
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) {
         const int64_t b = b0 + v;
-        const float* src = xrow + b * 16 * S + kw - pad_l;
-        __m512 in;
-        if (S == 1) {
-          in = _mm512_maskz_loadu_ps(masks.lo[b][kw], src);
-        } else {
-          const __m512 lo = _mm512_maskz_loadu_ps(masks.lo[b][kw], src);
-          const __m512 hi = _mm512_maskz_loadu_ps(masks.hi[b][kw], src + 16);
-          in = _mm512_permutex2var_ps(lo, even, hi);
-        }
+        const __m512 in = LoadDepthwiseInput<S>(xrow + b * 16 * S + kw - pad_l, masks, b, kw, even);
 #pragma GCC unroll 8
         for (int r = 0; r < ROWS; ++r) {
           const int kh = i - r * S;
@@ -322,22 +324,14 @@ void Depthwise3x3Columns(const float* x, const Geometry3D& g, int64_t b0, const 
 template <int S>
 void Depthwise3x3Plane(const float* x, const float* w, float bias, const Activation& act, float* y,
                        const Geometry3D& g) {
-  const int64_t in_w = g.in[2], out_w = g.out[2], pad_l = g.pad_begin[2];
+  const int64_t out_w = g.out[2];
   const int64_t vectors = (out_w + 15) / 16;
   __m512 wv[3][3];
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) wv[i][j] = _mm512_set1_ps(w[i * 3 + j]);
   const __m512 vbias = _mm512_set1_ps(bias);
   DepthwiseMasks masks;
-  for (int64_t b = 0; b < vectors; ++b) {
-    const int64_t valid_out = std::min<int64_t>(16, out_w - b * 16);
-    for (int kw = 0; kw < 3; ++kw) {
-      const int64_t c0 = b * 16 * S + kw - pad_l;
-      const int64_t span = S == 1 ? valid_out : 2 * valid_out - 1;
-      masks.lo[b][kw] = LaneRange(std::max<int64_t>(0, -c0), std::min<int64_t>(span, in_w - c0));
-      masks.hi[b][kw] = LaneRange(std::max<int64_t>(0, -c0 - 16), std::min<int64_t>(span - 16, in_w - c0 - 16));
-    }
-  }
+  masks.Build<3, S>(g, vectors);
   const __mmask16 last = LaneRange(0, out_w - (vectors - 1) * 16);
   int64_t b0 = 0;
   for (; b0 + 4 < vectors; b0 += 4) Depthwise3x3Columns<S, 3, 4>(x, g, b0, wv, vbias, masks, 0xffff, act, y);
