@@ -5,23 +5,15 @@
 // caps the micro-kernel as for the library.
 #include <benchmark/benchmark.h>
 
-#include <random>
 #include <vector>
 
 #include "core/framework/thread_pool.h"
+#include "bench_util.h"
 #include "fma_peak.h"
 #include "providers/cpu/math/gemm.h"
 
 namespace ortlite {
 namespace {
-
-std::vector<float> RandomVector(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(n);
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
 
 // Every benchmark here takes M, N, K, threads.
 double Flops(const benchmark::State& state) {
@@ -29,73 +21,64 @@ double Flops(const benchmark::State& state) {
          static_cast<double>(state.range(2));
 }
 
-void SetFlops(benchmark::State& state, const bench::PeakFollower& peak) {
+// Random A (M x K) and B (K x N, or N x K when transposed), C, and the benchmark's thread pool.
+struct GemmOperands {
+  explicit GemmOperands(const benchmark::State& state)
+      : M(state.range(0)), N(state.range(1)), K(state.range(2)), threads(static_cast<int>(state.range(3))),
+        A(bench::RandomFloats(static_cast<size_t>(M * K), 1)), B(bench::RandomFloats(static_cast<size_t>(K * N), 2)),
+        C(static_cast<size_t>(M * N)), pool(threads) {}
+  int64_t M, N, K;
+  int threads;
+  std::vector<float> A, B, C;
+  ThreadPool pool;
+};
+
+// Times `run` (one product into g.C), reporting GFLOPS and the fraction of the FMA peak.
+template <typename Run>
+void TimeGemm(benchmark::State& state, GemmOperands& g, Run&& run) {
+  bench::PeakFollower peak(Flops(state), g.threads);
+  for (auto _ : state) {
+    run();
+    benchmark::DoNotOptimize(g.C.data());
+    peak.AfterIteration(state);
+  }
   const double gflop = Flops(state) * static_cast<double>(state.iterations()) / 1e9;
   state.counters["GFLOPS"] = benchmark::Counter(gflop, benchmark::Counter::kIsRate);
   peak.Report(state);
 }
 
-// Args: M, N, K, threads.
 void BM_Sgemm(benchmark::State& state) {
-  const int64_t M = state.range(0), N = state.range(1), K = state.range(2);
-  ThreadPool pool(static_cast<int>(state.range(3)));
-  const auto A = RandomVector(static_cast<size_t>(M * K), 1), B = RandomVector(static_cast<size_t>(K * N), 2);
-  std::vector<float> C(static_cast<size_t>(M * N));
-  bench::PeakFollower peak(Flops(state), static_cast<int>(state.range(3)));
-  for (auto _ : state) {
-    Sgemm(false, false, M, N, K, 1.f, A.data(), K, B.data(), N, 0.f, C.data(), N, &pool);
-    benchmark::DoNotOptimize(C.data());
-    peak.AfterIteration(state);
-  }
-  SetFlops(state, peak);
+  GemmOperands g(state);
+  TimeGemm(state, g, [&] {
+    Sgemm(false, false, g.M, g.N, g.K, 1.f, g.A.data(), g.K, g.B.data(), g.N, 0.f, g.C.data(), g.N, &g.pool);
+  });
 }
 
 // op(B) = B^T, B stored N x K: Gemm with transB = 1 (a Linear layer's weight) and attention's
 // Q x K^T.
 void BM_SgemmTransB(benchmark::State& state) {
-  const int64_t M = state.range(0), N = state.range(1), K = state.range(2);
-  ThreadPool pool(static_cast<int>(state.range(3)));
-  const auto A = RandomVector(static_cast<size_t>(M * K), 1), B = RandomVector(static_cast<size_t>(K * N), 2);
-  std::vector<float> C(static_cast<size_t>(M * N));
-  bench::PeakFollower peak(Flops(state), static_cast<int>(state.range(3)));
-  for (auto _ : state) {
-    Sgemm(false, true, M, N, K, 1.f, A.data(), K, B.data(), K, 0.f, C.data(), N, &pool);
-    benchmark::DoNotOptimize(C.data());
-    peak.AfterIteration(state);
-  }
-  SetFlops(state, peak);
+  GemmOperands g(state);
+  TimeGemm(state, g, [&] {
+    Sgemm(false, true, g.M, g.N, g.K, 1.f, g.A.data(), g.K, g.B.data(), g.K, 0.f, g.C.data(), g.N, &g.pool);
+  });
 }
 
 // B (the weight of a MatMul/Gemm) packed once outside the timed loop.
 void BM_SgemmPackedB(benchmark::State& state) {
-  const int64_t M = state.range(0), N = state.range(1), K = state.range(2);
-  ThreadPool pool(static_cast<int>(state.range(3)));
-  const auto A = RandomVector(static_cast<size_t>(M * K), 1), B = RandomVector(static_cast<size_t>(K * N), 2);
-  std::vector<float> C(static_cast<size_t>(M * N));
-  const PackedSgemmB packed = PackSgemmB(false, K, N, B.data(), N);
-  bench::PeakFollower peak(Flops(state), static_cast<int>(state.range(3)));
-  for (auto _ : state) {
-    SgemmWithPackedB(false, M, 1.f, A.data(), K, packed, 0.f, C.data(), N, &pool);
-    benchmark::DoNotOptimize(C.data());
-    peak.AfterIteration(state);
-  }
-  SetFlops(state, peak);
+  GemmOperands g(state);
+  const PackedSgemmB packed = PackSgemmB(false, g.K, g.N, g.B.data(), g.N);
+  TimeGemm(state, g, [&] {
+    SgemmWithPackedB(false, g.M, 1.f, g.A.data(), g.K, packed, 0.f, g.C.data(), g.N, &g.pool);
+  });
 }
 
 // A (the weight of a Conv) packed once.
 void BM_SgemmPackedA(benchmark::State& state) {
-  const int64_t M = state.range(0), N = state.range(1), K = state.range(2);
-  ThreadPool pool(static_cast<int>(state.range(3)));
-  const auto A = RandomVector(static_cast<size_t>(M * K), 1), B = RandomVector(static_cast<size_t>(K * N), 2);
-  std::vector<float> C(static_cast<size_t>(M * N));
-  const PackedSgemmA packed = PackSgemmA(false, M, K, A.data(), K);
-  bench::PeakFollower peak(Flops(state), static_cast<int>(state.range(3)));
-  for (auto _ : state) {
-    SgemmWithPackedA(packed, false, N, B.data(), N, C.data(), N, GemmEpilogue{}, &pool);
-    benchmark::DoNotOptimize(C.data());
-    peak.AfterIteration(state);
-  }
-  SetFlops(state, peak);
+  GemmOperands g(state);
+  const PackedSgemmA packed = PackSgemmA(false, g.M, g.K, g.A.data(), g.K);
+  TimeGemm(state, g, [&] {
+    SgemmWithPackedA(packed, false, g.N, g.B.data(), g.N, g.C.data(), g.N, GemmEpilogue{}, &g.pool);
+  });
 }
 
 template <int kThreads>
