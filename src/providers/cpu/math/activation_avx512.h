@@ -1,5 +1,6 @@
-// The activations GEMM and convolution tiles apply while their results are still in AVX-512
-// registers (those KernelAppliesActivation names). Include only from *_avx512.cc files.
+// Helpers the AVX-512 GEMM and convolution tiles share: the activations they apply while their
+// results are still in registers (those KernelAppliesActivation names), and lane masks. Include
+// only from *_avx512.cc files.
 #pragma once
 #include <immintrin.h>
 
@@ -10,6 +11,11 @@
 
 namespace ortlite {
 namespace avx512 {
+
+// The first n of 16 lanes (none for n <= 0, all for n >= 16).
+inline __mmask16 FirstLanes(int64_t n) {
+  return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1u);
+}
 
 // p0, p1: Clip's min and max, or LeakyRelu's alpha in p0. Kinds not applied in registers pass v.
 inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {

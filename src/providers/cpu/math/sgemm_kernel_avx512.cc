@@ -25,6 +25,7 @@ constexpr int kNr = 32;
 constexpr int kRowsAhead = 8;
 
 using avx512::Activate;
+using avx512::FirstLanes;
 
 // c[i][j] = epilogue(alpha * acc + beta * c) for the first m rows and the columns in `mask`.
 // Plain products (alpha 1, beta 0 or 1, no epilogue: every K block but the last) take a path
@@ -240,10 +241,6 @@ inline void Transpose16x16(__m512 (&r)[16]) {
     r[8 + j] = _mm512_shuffle_f32x4(b01, b23, 0x88);   // column 8 + j
     r[12 + j] = _mm512_shuffle_f32x4(b01, b23, 0xdd);  // column 12 + j
   }
-}
-
-inline __mmask16 FirstLanes(int64_t n) {
-  return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1u);
 }
 
 }  // namespace

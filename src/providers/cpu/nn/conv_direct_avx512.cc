@@ -27,11 +27,9 @@ constexpr int kWeightStepsAhead = 16;
 // images, beyond what the hardware's stride prefetcher follows.
 constexpr int kInputFloatsAhead = 32;
 
-inline __mmask16 FirstLanes(int n) {
-  return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1u);
-}
 
 using avx512::Activate;
+using avx512::FirstLanes;
 
 // On return r[c] lane j holds what r[j] lane c held.
 __attribute__((always_inline)) inline void Transpose16(__m512 (&r)[16]) {
