@@ -174,40 +174,36 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
   }
 }
 
-// Zero-padded copies of `planes` input planes.
+// Zero-padded copies of `planes` input planes: by planes, or, with split positions, each
+// thread the row band its tiles read first.
 void PadPlanes(const float* x, int64_t planes, const Geometry3D& g, const Plan& plan, float* dst, bool reference,
                ThreadPool* pool) {
   const int64_t in_h = g.in[1], in_w = g.in[2], pw = plan.in_w, pt = g.pad_begin[1], pl = g.pad_begin[2];
   const int64_t plane = plan.in_h * pw;
-  if (!plan.pad_row_bounds.empty()) {
-    // Rows r0..r1 of a padded plane are the plane of r1 - r0 rows whose top padding is pt - r0.
-    const int64_t bands = static_cast<int64_t>(plan.pad_row_bounds.size()) - 1;
-    const double cost = static_cast<double>(planes * plane) / 4 / static_cast<double>(bands);
-    ThreadPool::ParallelForStatic(pool, bands, cost, [&](int64_t begin, int64_t end) {
-      for (int64_t band = begin; band < end; ++band) {
-        const int64_t r0 = plan.pad_row_bounds[static_cast<size_t>(band)];
-        const int64_t r1 = plan.pad_row_bounds[static_cast<size_t>(band) + 1];
-        if (r0 >= r1) continue;
-        for (int64_t c = 0; c < planes; ++c) {
-          const float* xc = x + c * in_h * in_w;
-          float* d = dst + c * plane + r0 * pw;
-          if (reference) {
-            DirectConvPadPlaneReference(xc, in_h, in_w, pt - r0, pl, r1 - r0, pw, d);
-          } else {
-            DirectConvPadPlaneAvx512(xc, in_h, in_w, pt - r0, pl, r1 - r0, pw, d);
-          }
-        }
-      }
+  // Rows r0..r1 of a padded plane are the plane of r1 - r0 rows whose top padding is pt - r0.
+  auto pad_rows = [&](int64_t c, int64_t r0, int64_t r1) {
+    const float* xc = x + c * in_h * in_w;
+    float* d = dst + c * plane + r0 * pw;
+    if (reference) {
+      DirectConvPadPlaneReference(xc, in_h, in_w, pt - r0, pl, r1 - r0, pw, d);
+    } else {
+      DirectConvPadPlaneAvx512(xc, in_h, in_w, pt - r0, pl, r1 - r0, pw, d);
+    }
+  };
+  if (plan.pad_row_bounds.empty()) {
+    ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(plane) / 4, [&](int64_t begin, int64_t end) {
+      for (int64_t c = begin; c < end; ++c) pad_rows(c, 0, plan.in_h);
     });
     return;
   }
-  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(plane) / 4, [&](int64_t begin, int64_t end) {
-    for (int64_t c = begin; c < end; ++c) {
-      if (reference) {
-        DirectConvPadPlaneReference(x + c * in_h * in_w, in_h, in_w, pt, pl, plan.in_h, pw, dst + c * plane);
-      } else {
-        DirectConvPadPlaneAvx512(x + c * in_h * in_w, in_h, in_w, pt, pl, plan.in_h, pw, dst + c * plane);
-      }
+  const int64_t bands = static_cast<int64_t>(plan.pad_row_bounds.size()) - 1;
+  const double cost = static_cast<double>(planes * plane) / 4 / static_cast<double>(bands);
+  ThreadPool::ParallelForStatic(pool, bands, cost, [&](int64_t begin, int64_t end) {
+    for (int64_t band = begin; band < end; ++band) {
+      const int64_t r0 = plan.pad_row_bounds[static_cast<size_t>(band)];
+      const int64_t r1 = plan.pad_row_bounds[static_cast<size_t>(band) + 1];
+      if (r0 >= r1) continue;
+      for (int64_t c = 0; c < planes; ++c) pad_rows(c, r0, r1);
     }
   });
 }
