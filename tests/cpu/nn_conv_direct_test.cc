@@ -188,8 +188,9 @@ TEST(NnConvDirectTest, PointwiseFlatAndSubsampled) {
   }
 }
 
-TEST(NnConvDirectTest, LargeInputsRunsOuter) {
-  // Inputs larger than the weights: the position runs become the outer loop.
+TEST(NnConvDirectTest, LargeInputsRunInChunks) {
+  // Inputs larger than the weights and than a chunk's share of L2: the work runs over chunks of
+  // position runs (the last one shorter), each chunk over every channel block.
   DirectCase c;
   c.c_per_group = 96;
   c.m_per_group = 40;
@@ -197,6 +198,9 @@ TEST(NnConvDirectTest, LargeInputsRunsOuter) {
   c.residual = true;
   c.activation = PickActivation(1);
   CheckDirect(c, 7200);
+  c.m_per_group = 72;  // three blocks: 32, 32 and 8 channels
+  c.g = Resolve(61, 37, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+  CheckDirect(c, 7202);
   c.c_per_group = 80;
   c.m_per_group = 20;
   c.g = Resolve(58, 57, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);

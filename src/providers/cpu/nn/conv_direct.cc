@@ -57,8 +57,17 @@ void SplitRuns(int64_t count, int max_run, bool vectors, F&& emit) {
   }
 }
 
-// How the items of work are ordered (see BuildPlan).
-enum class Order { kBlocksOuter, kRunsOuter };
+// Where work item `rest` (of one image) lies: items run over chunks of `chunk` runs (the last one
+// possibly shorter), within a chunk over channel blocks, within a block over the chunk's runs.
+struct ItemPlace {
+  int64_t block, run;
+};
+inline ItemPlace PlaceItem(int64_t rest, int64_t blocks, int64_t runs, int64_t chunk) {
+  const int64_t first_run = rest / (blocks * chunk) * chunk;
+  const int64_t chunk_runs = std::min(chunk, runs - first_run);
+  const int64_t local = rest - first_run * blocks;
+  return {local / chunk_runs, first_run + local % chunk_runs};
+}
 
 }  // namespace
 
@@ -76,10 +85,12 @@ struct DirectConvPlan {
   bool padded = false, subsampled = false;
   bool channel_major = false;
   int tile_rows = 1;  // output rows of a multi-row run (see MultiRowTileRows), 1 if none
-  Order order = Order::kBlocksOuter;
+  // Runs per chunk of the work order (see PlaceItem): all of them when the weights are re-read
+  // least, 1 when the input is.
+  int64_t chunk_runs = 1;
   std::vector<int32_t> k_offsets;
   std::vector<DirectConvRun> runs;
-  // Work items are (image, channel block, run), ordered by `order`; thread t runs items
+  // Work items are (image, channel block, run), ordered by chunk_runs; thread t runs items
   // [part_bounds[t], part_bounds[t + 1]).
   std::vector<int64_t> part_bounds;
   // Or, when `split_positions`, thread t runs every image and block of runs
@@ -146,12 +157,6 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
             static_cast<int32_t>(c * plane + kh * g.dilation[1] * plan.in_w + kw * g.dilation[2]);
       }
 
-  // Channel blocks outermost stream the input once per block; runs outermost stream all the
-  // weights once per run. Re-reading the smaller of the two keeps it in L2 even when the cache
-  // is shared with a busy neighbour.
-  const double input_bytes = static_cast<double>(c_per_group * plane) * 4.0;
-  const double weight_bytes = static_cast<double>(m_per_group * k) * 4.0;
-  plan.order = weight_bytes >= input_bytes ? Order::kBlocksOuter : Order::kRunsOuter;
   const int max_run = plan.channel_major ? kMaxChannelTilePositions : kMaxTilePositions;
   plan.runs.clear();
   if (FlatPositions(g)) {
@@ -171,6 +176,26 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
     SplitRuns(g.out[2], max_run, plan.channel_major, [&](int64_t begin, int n) {
       plan.runs.push_back({oh * g.stride[1] * plan.in_w + begin * g.stride[2], oh * g.out[2] + begin, n});
     });
+  }
+}
+
+// Input bytes of a chunk of runs: a quarter of L2, so that it stays there even when a busy
+// neighbour shares the cache.
+constexpr double kChunkInputBytes = 256 << 10;
+
+// Blocks outermost stream the whole input once per block; runs outermost stream all the weights
+// once per run and write each output row in as many short pieces, more rows at a time than the
+// hardware prefetcher follows. Chunks of runs whose input stays in L2 re-read only that part of
+// the input per block, and write each row a chunk at a time.
+void ChooseChunk(Plan& plan) {
+  const int64_t runs = std::max<int64_t>(1, static_cast<int64_t>(plan.runs.size()));
+  const int64_t k = plan.c_per_group * plan.g.KernelSize();
+  const double input_bytes = static_cast<double>(plan.c_per_group * plan.in_h * plan.in_w) * 4.0;
+  const double weight_bytes = static_cast<double>(plan.m_per_group * k) * 4.0;
+  if (weight_bytes >= input_bytes || input_bytes <= kChunkInputBytes) {
+    plan.chunk_runs = runs;
+  } else {
+    plan.chunk_runs = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(runs) * kChunkInputBytes / input_bytes));
   }
 }
 
@@ -269,12 +294,9 @@ void SplitItems(const DirectConvWeights& w, int64_t images, int threads, Plan& p
     block_cost[static_cast<size_t>(b)] =
         static_cast<double>(plan.channel_major ? (channels + 7) / 8 * 8 : w.block_width[static_cast<size_t>(b)]);
   }
-  const bool blocks_outer = plan.order == Order::kBlocksOuter;
   auto cost = [&](int64_t item) {
-    const int64_t rest = item % (blocks * runs);
-    const int64_t b = blocks_outer ? rest / runs : rest % blocks;
-    const int64_t r = blocks_outer ? rest % runs : rest / blocks;
-    return block_cost[static_cast<size_t>(b)] * plan.runs[static_cast<size_t>(r)].positions;
+    const ItemPlace at = PlaceItem(item % (blocks * runs), blocks, runs, plan.chunk_runs);
+    return block_cost[static_cast<size_t>(at.block)] * plan.runs[static_cast<size_t>(at.run)].positions;
   };
   plan.total_cost = 0;
   for (int64_t item = 0; item < items; ++item) plan.total_cost += cost(item);
@@ -327,6 +349,7 @@ std::shared_ptr<const Plan> GetPlan(const DirectConvWeights& w, const DirectConv
   plan->threads = threads;
   plan->tiles = p.tiles;
   BuildPlan(p.g, plan->c_per_group, plan->m_per_group, p.tiles, *plan);
+  ChooseChunk(*plan);
   SplitItems(w, p.batch * p.group, threads, *plan);
   cache.plan = plan;
   return plan;
@@ -437,7 +460,6 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
   const int64_t src_group = plan.c_per_group * plane, src_image = p.in_channels * plane;
   const int stride = static_cast<int>(g.stride[2]);
   const int64_t blocks = w.blocks_per_group, runs = static_cast<int64_t>(plan.runs.size());
-  const bool blocks_outer = plan.order == Order::kBlocksOuter;
 
   // About one multiply-add per 16 lanes per channel and position, two per cycle.
   const double cycles_per_part = static_cast<double>(w.k) * std::max(plan.total_cost, 1.0) / 32.0 / threads;
@@ -458,23 +480,47 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
       first = plan.part_bounds[static_cast<size_t>(part_begin)];
       last = plan.part_bounds[static_cast<size_t>(part_end)];
     }
-    for (int64_t item = first; item < last; ++item) {
+    // Where item `item` of this thread computes.
+    struct Place {
+      const PositionRun* run;
+      int64_t n, gi, b, m0, y_offset;
+    };
+    auto place = [&](int64_t item) {
       const int64_t image = item / (blocks * run_count), rest = item % (blocks * run_count);
-      const int64_t b = blocks_outer ? rest / run_count : rest % blocks;
-      const int64_t r = run_begin + (blocks_outer ? rest % run_count : rest / blocks);
-      const PositionRun& run = plan.runs[static_cast<size_t>(r)];
-      const int64_t n = image / p.group, gi = image % p.group;
-      const int64_t m0 = gi * m_per_group + b * kBlockChannels;
-      t.x = src + n * src_image + gi * src_group + run.x_offset;
+      const ItemPlace at = PlaceItem(rest, blocks, run_count, plan.chunk_runs);
+      Place q;
+      q.b = at.block;
+      q.run = &plan.runs[static_cast<size_t>(run_begin + at.run)];
+      q.n = image / p.group;
+      q.gi = image % p.group;
+      q.m0 = q.gi * m_per_group + q.b * kBlockChannels;
+      q.y_offset = (q.n * p.out_channels + q.m0) * out_size + q.run->y_offset;
+      return q;
+    };
+    auto block_channels = [&](int64_t b) {
+      return static_cast<int>(std::min<int64_t>(kBlockChannels, m_per_group - b * kBlockChannels));
+    };
+    for (int64_t item = first; item < last; ++item) {
+      const Place q = place(item);
+      const PositionRun& run = *q.run;
+      const int64_t b = q.b, m0 = q.m0, y_offset = q.y_offset;
+      t.x = src + q.n * src_image + q.gi * src_group + run.x_offset;
       t.width = w.block_width[static_cast<size_t>(b)];
-      t.w = w.data.get() + w.block_offset[static_cast<size_t>(gi * blocks + b)];
+      t.w = w.data.get() + w.block_offset[static_cast<size_t>(q.gi * blocks + b)];
       t.bias = p.bias ? p.bias + m0 : nullptr;
-      const int64_t y_offset = (n * p.out_channels + m0) * out_size + run.y_offset;
       t.residual = p.residual ? p.residual + y_offset : nullptr;
       t.y = p.y + y_offset;
-      t.channels = static_cast<int>(std::min<int64_t>(kBlockChannels, m_per_group - b * kBlockChannels));
+      t.channels = block_channels(b);
       const bool multi_row = plan.tile_rows > 1 && run.positions == plan.tile_rows * g.out[2];
       t.row_width = multi_row ? static_cast<int>(g.out[2]) : 0;
+      t.next_y = nullptr;
+      if (item + 1 < last) {
+        const Place next = place(item + 1);
+        t.next_y = p.y + next.y_offset;
+        t.next_residual = p.residual ? p.residual + next.y_offset : nullptr;
+        t.next_channels = block_channels(next.b);
+        t.next_positions = next.run->positions;
+      }
       if (reference) {
         DirectConvTileReference(t, run.positions, stride);
       } else if (plan.channel_major) {

@@ -46,6 +46,12 @@ struct DirectConvTile {
   // row_stride floats after the previous row's; row_width 0 means one row (or flat positions).
   int row_width = 0;
   int64_t row_stride = 0;
+  // Where the tile this thread computes next writes (and reads its residual): its rows are
+  // fetched while this tile computes. next_y null when this tile is the thread's last.
+  const float* next_y = nullptr;
+  const float* next_residual = nullptr;
+  int next_channels = 0;
+  int next_positions = 0;
 };
 
 using DirectConvTileFn = void (*)(const DirectConvTile&);

@@ -64,17 +64,20 @@ __attribute__((always_inline)) inline void Transpose16(__m512 (&r)[16]) {
   for (int i = 0; i < 16; ++i) r[i] = t[i];
 }
 
-// The output rows (and residual rows) of a tile are touched only at its end: fetch those of the
-// next tile along the row (the next run) now, so they arrive while this tile computes.
-inline void PrefetchTileRows(const DirectConvTile& t, int positions) {
-  for (int c = 0; c < t.channels; ++c) {
-    const float* y = t.y + c * t.channel_stride + positions;
-    __builtin_prefetch(y, 1, 3);
-    __builtin_prefetch(y + positions - 1, 1, 3);
-    if (t.residual) {
-      const float* r = t.residual + c * t.channel_stride + positions;
-      _mm_prefetch(reinterpret_cast<const char*>(r), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(r + positions - 1), _MM_HINT_T0);
+// The output rows (and residual rows) of a tile are touched only at its end, scattered over as
+// many channel rows as it has channels: more streams than the hardware prefetcher follows. Fetch
+// every line of the next tile's rows now, so they arrive while this tile computes.
+inline void PrefetchTileRows(const DirectConvTile& t) {
+  if (!t.next_y) return;
+  const int last = t.next_positions - 1;
+  for (int c = 0; c < t.next_channels; ++c) {
+    const float* y = t.next_y + c * t.channel_stride;
+    for (int j = 0; j < last; j += 16) __builtin_prefetch(y + j, 1, 3);
+    __builtin_prefetch(y + last, 1, 3);
+    if (t.next_residual) {
+      const float* r = t.next_residual + c * t.channel_stride;
+      for (int j = 0; j < last; j += 16) _mm_prefetch(reinterpret_cast<const char*>(r + j), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(r + last), _MM_HINT_T0);
     }
   }
 }
@@ -91,7 +94,7 @@ __attribute__((always_inline)) inline void StartTile(const DirectConvTile& t, __
 #pragma GCC unroll 14
     for (int j = 0; j < R; ++j) acc[j][v] = bias;
   }
-  PrefetchTileRows(t, R);
+  PrefetchTileRows(t);
 }
 
 // Transposes the accumulators into the tile's output rows, adding the residual and applying
@@ -175,7 +178,7 @@ void ChannelTile(const DirectConvTile& t, int positions) {
   const bool in_register = gemm_detail::KernelAppliesActivation(act.kind);
   const __m512 p0 = _mm512_set1_ps(act.alpha), p1 = _mm512_set1_ps(act.beta);
   const int width = t.width;
-  PrefetchTileRows(t, positions);
+  PrefetchTileRows(t);
   for (int c0 = 0; c0 < t.channels; c0 += kChannels) {
     // The accumulators start at the bias.
     __m512 acc[kChannels][NV];
