@@ -500,8 +500,9 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
     auto block_channels = [&](int64_t b) {
       return static_cast<int>(std::min<int64_t>(kBlockChannels, m_per_group - b * kBlockChannels));
     };
+    Place next = first < last ? place(first) : Place{};
     for (int64_t item = first; item < last; ++item) {
-      const Place q = place(item);
+      const Place q = next;
       const PositionRun& run = *q.run;
       const int64_t b = q.b, m0 = q.m0, y_offset = q.y_offset;
       t.x = src + q.n * src_image + q.gi * src_group + run.x_offset;
@@ -515,7 +516,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
       t.row_width = multi_row ? static_cast<int>(g.out[2]) : 0;
       t.next_y = nullptr;
       if (item + 1 < last) {
-        const Place next = place(item + 1);
+        next = place(item + 1);
         t.next_y = p.y + next.y_offset;
         t.next_residual = p.residual ? p.residual + next.y_offset : nullptr;
         t.next_channels = block_channels(next.b);
