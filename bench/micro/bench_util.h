@@ -4,7 +4,6 @@
 #include <benchmark/benchmark.h>
 
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -12,23 +11,13 @@
 #include "core/framework/tensorprotoutils.h"
 #include "core/session/inference_session.h"
 #include "onnx/onnx_pb.h"
+#include "util/random_data.h"
 
 namespace ortlite {
 namespace bench {
 
-inline std::vector<float> RandomFloats(size_t n, unsigned seed, float lo = -1.f, float hi = 1.f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  std::vector<float> v(n);
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
-
-inline int64_t Count(const std::vector<int64_t>& dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) n *= d;
-  return n;
-}
+using test::ElementCount;
+using test::RandomFloats;
 
 class OneNodeModel {
  public:
@@ -51,7 +40,7 @@ class OneNodeModel {
   // A float input: a constant initializer, or a graph input fed at every run.
   void Input(const std::string& name, const std::vector<int64_t>& dims, bool constant, unsigned seed = 1) {
     node_->add_input(name);
-    Tensor t = Tensor::FromVector<float>(RandomFloats(static_cast<size_t>(Count(dims)), seed), TensorShape(dims));
+    Tensor t = Tensor::FromVector<float>(RandomFloats(static_cast<size_t>(ElementCount(dims)), seed), TensorShape(dims));
     if (constant) {
       *model_.mutable_graph()->add_initializer() = TensorToProto(t, name);
       return;

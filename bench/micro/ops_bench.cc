@@ -79,7 +79,7 @@ void BM_AddBroadcast(benchmark::State& state) {
   m.Output("C");
   m.Prepare(static_cast<int>(state.range(3)));
   for (auto _ : state) m.Run();
-  SetBytes(state, 4.0 * (2 * rows * cols + Count(b_dims)));
+  SetBytes(state, 4.0 * (2 * rows * cols + ElementCount(b_dims)));
   state.SetLabel(kind == 0 ? "row_bias" : kind == 1 ? "per_row" : "same_shape");
 }
 

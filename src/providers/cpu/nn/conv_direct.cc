@@ -16,6 +16,11 @@ constexpr int kBlockChannels = 32;
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// Output channels of block b (the last block of a group may hold fewer than kBlockChannels).
+int BlockChannels(int64_t m_per_group, int64_t b) {
+  return static_cast<int>(std::min<int64_t>(kBlockChannels, m_per_group - b * kBlockChannels));
+}
+
 bool Padded(const Geometry3D& g) {
   for (int d = 1; d < 3; ++d) {
     if (g.pad_begin[d] != 0 || g.pad_end[d] != 0) return true;
@@ -290,7 +295,7 @@ void SplitItems(const DirectConvWeights& w, int64_t images, int threads, Plan& p
   // whole groups of 8) times its positions.
   std::vector<double> block_cost(static_cast<size_t>(blocks));
   for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t channels = std::min<int64_t>(kBlockChannels, plan.m_per_group - b * kBlockChannels);
+    const int channels = BlockChannels(plan.m_per_group, b);
     block_cost[static_cast<size_t>(b)] =
         static_cast<double>(plan.channel_major ? (channels + 7) / 8 * 8 : w.block_width[static_cast<size_t>(b)]);
   }
@@ -382,7 +387,7 @@ DirectConvWeights PackDirectConvWeights(const float* w, int64_t out_channels, in
   pw.blocks_per_group = CeilDiv(pw.m_per_group, kBlockChannels);
   int64_t per_group = 0;
   for (int64_t b = 0; b < pw.blocks_per_group; ++b) {
-    const int64_t channels = std::min<int64_t>(kBlockChannels, pw.m_per_group - b * kBlockChannels);
+    const int channels = BlockChannels(pw.m_per_group, b);
     pw.block_width.push_back(channels > 16 ? 32 : 16);
     per_group += k * pw.block_width.back();
   }
@@ -393,7 +398,7 @@ DirectConvWeights PackDirectConvWeights(const float* w, int64_t out_channels, in
     for (int64_t b = 0; b < pw.blocks_per_group; ++b) {
       const int width = pw.block_width[static_cast<size_t>(b)];
       const int64_t m0 = gi * pw.m_per_group + b * kBlockChannels;
-      const int64_t channels = std::min<int64_t>(kBlockChannels, pw.m_per_group - b * kBlockChannels);
+      const int channels = BlockChannels(pw.m_per_group, b);
       pw.block_offset.push_back(dst - pw.data.get());
       for (int64_t p = 0; p < k; ++p) {
         for (int c = 0; c < width; ++c) dst[p * width + c] = c < channels ? w[(m0 + c) * k + p] : 0.f;
@@ -497,9 +502,6 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
       q.y_offset = (q.n * p.out_channels + q.m0) * out_size + q.run->y_offset;
       return q;
     };
-    auto block_channels = [&](int64_t b) {
-      return static_cast<int>(std::min<int64_t>(kBlockChannels, m_per_group - b * kBlockChannels));
-    };
     Place next = first < last ? place(first) : Place{};
     for (int64_t item = first; item < last; ++item) {
       const Place q = next;
@@ -511,7 +513,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
       t.bias = p.bias ? p.bias + m0 : nullptr;
       t.residual = p.residual ? p.residual + y_offset : nullptr;
       t.y = p.y + y_offset;
-      t.channels = block_channels(b);
+      t.channels = BlockChannels(m_per_group, b);
       const bool multi_row = plan.tile_rows > 1 && run.positions == plan.tile_rows * g.out[2];
       t.row_width = multi_row ? static_cast<int>(g.out[2]) : 0;
       t.next_y = nullptr;
@@ -519,7 +521,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
         next = place(item + 1);
         t.next_y = p.y + next.y_offset;
         t.next_residual = p.residual ? p.residual + next.y_offset : nullptr;
-        t.next_channels = block_channels(next.b);
+        t.next_channels = BlockChannels(m_per_group, next.b);
         t.next_positions = next.run->positions;
       }
       if (reference) {

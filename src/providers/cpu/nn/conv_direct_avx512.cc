@@ -27,7 +27,6 @@ constexpr int kWeightStepsAhead = 16;
 // images, beyond what the hardware's stride prefetcher follows.
 constexpr int kInputFloatsAhead = 32;
 
-
 using avx512::Activate;
 using avx512::FirstLanes;
 
@@ -79,6 +78,15 @@ inline void PrefetchTileRows(const DirectConvTile& t) {
       for (int j = 0; j < last; j += 16) _mm_prefetch(reinterpret_cast<const char*>(r + j), _MM_HINT_T0);
       _mm_prefetch(reinterpret_cast<const char*>(r + last), _MM_HINT_T0);
     }
+  }
+}
+
+// The packed weights kWeightStepsAhead k steps on (NB vectors per step).
+template <int NB>
+__attribute__((always_inline)) inline void PrefetchWeights(const float* w) {
+#pragma GCC unroll 2
+  for (int v = 0; v < NB; ++v) {
+    _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 16 * NB + 16 * v), _MM_HINT_T0);
   }
 }
 
@@ -144,8 +152,7 @@ void PositionTile(const DirectConvTile& t) {
   const float* __restrict w = t.w;
   for (int64_t p = 0; p < t.k; ++p) {
     const float* xp = x + offsets[p];
-    _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 16 * NB), _MM_HINT_T0);
-    if (NB == 2) _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 32 + 16), _MM_HINT_T0);
+    PrefetchWeights<NB>(w);
     _mm_prefetch(reinterpret_cast<const char*>(xp + kInputFloatsAhead * S), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(x + offsets[p + kDirectConvRowsAhead]), _MM_HINT_T0);
     __m512 wv[NB];
@@ -253,8 +260,7 @@ void RowsTile(const DirectConvTile& t) {
   const int64_t rs = t.row_stride;
   for (int64_t p = 0; p < t.k; ++p) {
     const float* xp = x + offsets[p];
-    _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 16 * NB), _MM_HINT_T0);
-    if (NB == 2) _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 32 + 16), _MM_HINT_T0);
+    PrefetchWeights<NB>(w);
     _mm_prefetch(reinterpret_cast<const char*>(x + offsets[p + kDirectConvRowsAhead]), _MM_HINT_T0);
     // The next tile down reads the rows below.
     _mm_prefetch(reinterpret_cast<const char*>(xp + ROWS * rs), _MM_HINT_T0);
