@@ -2,11 +2,8 @@
 // scalar tiles: random 1-D/2-D geometries crossing the 16/32-channel blocks and the position
 // runs, both tile layouts, strides, dilations, asymmetric pads, groups, batches, bias, residual,
 // every fused activation, 1 and 2 threads, and inputs large enough to change the loop order.
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
-#include <mutex>
 #include <random>
 #include <vector>
 
@@ -245,23 +242,6 @@ TEST(NnConvDirectTest, TwoThreadsSplitPositionsOrChannels) {
   c.m_per_group = 70;
   c.g = Resolve(5, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
   CheckDirect(c, 7301);
-}
-
-TEST(NnConvDirectTest, ParallelForStaticGivesEachThreadOneBlock) {
-  ThreadPool pool(2);
-  for (int64_t total : {1, 2, 3, 10, 1000}) {
-    std::vector<int> seen(static_cast<size_t>(total), 0);
-    std::vector<std::pair<int64_t, int>> starts;
-    std::mutex mu;
-    ThreadPool::ParallelForStatic(&pool, total, 1e6, [&](int64_t begin, int64_t end) {
-      std::lock_guard<std::mutex> lock(mu);
-      starts.push_back({begin, omp_get_thread_num()});
-      for (int64_t i = begin; i < end; ++i) ++seen[static_cast<size_t>(i)];
-    });
-    for (int v : seen) EXPECT_EQ(v, 1) << "total " << total;
-    std::sort(starts.begin(), starts.end());
-    for (size_t i = 0; i < starts.size(); ++i) EXPECT_EQ(starts[i].second, static_cast<int>(i)) << "total " << total;
-  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <mutex>
@@ -79,6 +80,94 @@ void ThreadPool::ParallelForStatic(ThreadPool* pool, int64_t total, double cost_
     if (begin < end) errors.Run([&] { fn(begin, end); });
   }
   errors.Rethrow();
+}
+
+namespace {
+// The unclaimed items [front, back) of one part, packed in one word so that the owner (taking
+// from the front) and thieves (taking from the back) claim with one compare-and-swap.
+class alignas(64) PartQueue {
+ public:
+  void Reset(int64_t begin, int64_t end) {
+    base_ = begin;
+    state_.store(Pack(0, static_cast<uint32_t>(end - begin)), std::memory_order_relaxed);
+  }
+  // Up to `max_count` items from the front (owner) or back (thief); false when none are left.
+  bool Claim(bool from_front, int64_t max_count, int64_t& begin, int64_t& end) {
+    uint64_t old = state_.load(std::memory_order_relaxed);
+    for (;;) {
+      const uint32_t front = static_cast<uint32_t>(old), back = static_cast<uint32_t>(old >> 32);
+      if (front >= back) return false;
+      const uint32_t left = back - front;
+      const uint32_t take = static_cast<uint32_t>(std::clamp<int64_t>(max_count, 1, left));
+      const uint64_t next = from_front ? Pack(front + take, back) : Pack(front, back - take);
+      if (state_.compare_exchange_weak(old, next, std::memory_order_relaxed)) {
+        begin = base_ + (from_front ? front : back - take);
+        end = begin + take;
+        return true;
+      }
+    }
+  }
+  int64_t Left() const {
+    const uint64_t s = state_.load(std::memory_order_relaxed);
+    const uint32_t front = static_cast<uint32_t>(s), back = static_cast<uint32_t>(s >> 32);
+    return front < back ? back - front : 0;
+  }
+
+ private:
+  static uint64_t Pack(uint32_t front, uint32_t back) { return static_cast<uint64_t>(back) << 32 | front; }
+  int64_t base_ = 0;
+  std::atomic<uint64_t> state_{0};
+};
+}  // namespace
+
+void ThreadPool::ParallelForParts(ThreadPool* pool, const std::vector<int64_t>& bounds, double cost_per_part,
+                                  const std::function<void(int64_t, int64_t)>& fn) {
+  const int64_t parts = static_cast<int64_t>(bounds.size()) - 1;
+  if (parts < 1 || bounds.back() <= bounds.front()) return;
+  const int threads = DegreeOfParallelism(pool);
+  if (parts == 1 || RunsInline(threads, parts, static_cast<double>(parts) * std::max(cost_per_part, 1.0))) {
+    fn(bounds.front(), bounds.back());
+    return;
+  }
+  std::vector<PartQueue> queues(static_cast<size_t>(parts));
+  for (int64_t p = 0; p < parts; ++p) {
+    queues[static_cast<size_t>(p)].Reset(bounds[static_cast<size_t>(p)], bounds[static_cast<size_t>(p) + 1]);
+  }
+  const int team = static_cast<int>(std::min<int64_t>(threads, parts));
+  ErrorSlot errors;
+#pragma omp parallel num_threads(team)
+  {
+    const int64_t t = omp_get_thread_num(), n = omp_get_num_threads();
+    int64_t begin = 0, end = 0;
+    // Own parts first (one per thread when the team is whole), a few items per claim so that
+    // most of the part stays open to thieves without a claim per item.
+    for (int64_t p = parts * t / n; p < parts * (t + 1) / n; ++p) {
+      PartQueue& q = queues[static_cast<size_t>(p)];
+      while (q.Claim(true, q.Left() / 8, begin, end)) errors.Run([&] { fn(begin, end); });
+    }
+    // Then the fullest of the others, half of what is left there at a time.
+    for (;;) {
+      PartQueue* victim = nullptr;
+      int64_t most = 0;
+      for (PartQueue& q : queues) {
+        const int64_t left = q.Left();
+        if (left > most) most = left, victim = &q;
+      }
+      if (!victim) break;
+      if (victim->Claim(false, (most + 1) / 2, begin, end)) errors.Run([&] { fn(begin, end); });
+    }
+  }
+  errors.Rethrow();
+}
+
+void ThreadPool::ParallelForParts(ThreadPool* pool, int64_t total, double cost_per_unit,
+                                  const std::function<void(int64_t, int64_t)>& fn) {
+  if (total <= 0) return;
+  const int64_t parts = std::min<int64_t>(DegreeOfParallelism(pool), total);
+  std::vector<int64_t> bounds(static_cast<size_t>(parts) + 1);
+  for (int64_t p = 0; p <= parts; ++p) bounds[static_cast<size_t>(p)] = total * p / parts;
+  ParallelForParts(pool, bounds, static_cast<double>(total) / static_cast<double>(parts) * std::max(cost_per_unit, 1.0),
+                   fn);
 }
 
 void ThreadPool::TrySimpleParallelFor(ThreadPool* pool, int64_t n, const std::function<void(int64_t)>& fn) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 namespace ortlite {
 
@@ -22,6 +23,18 @@ class ThreadPool {
   // in the same core's caches. Small totals run inline, as with TryParallelFor.
   static void ParallelForStatic(ThreadPool* pool, int64_t total, double cost_per_unit,
                                 const std::function<void(int64_t begin, int64_t end)>& fn);
+  // Runs fn(begin, end) over the items of `bounds.size() - 1` parts, part p holding items
+  // [bounds[p], bounds[p + 1]), every item exactly once. Pool thread p runs its own part in order
+  // from the front, as ParallelForStatic would; a thread done with its part then takes the items
+  // left in the others, from their backs, so that a thread slowed by a busy neighbour on its core
+  // does not hold up the rest. Each call covers consecutive items of one part. Fewer than two
+  // parts, or small work, run inline.
+  static void ParallelForParts(ThreadPool* pool, const std::vector<int64_t>& bounds, double cost_per_part,
+                               const std::function<void(int64_t begin, int64_t end)>& fn);
+  // ParallelForParts over [0, total) in one equal part per thread: ParallelForStatic's split, with
+  // the ends of slow threads' blocks taken over by the others.
+  static void ParallelForParts(ThreadPool* pool, int64_t total, double cost_per_unit,
+                               const std::function<void(int64_t begin, int64_t end)>& fn);
   // Runs fn(i) for i in [0, n) with one task per index, in parallel when a pool has threads.
   static void TrySimpleParallelFor(ThreadPool* pool, int64_t n, const std::function<void(int64_t)>& fn);
   static int DegreeOfParallelism(const ThreadPool* pool) { return pool ? pool->num_threads_ : 1; }

@@ -108,7 +108,7 @@ void DepthwiseConv(const T* x, const T* w, const T* bias, const T* residual, con
   const int64_t in_size = g.InSize(), out_size = g.OutSize(), ks = g.KernelSize();
   const int64_t m_per_group = p.MPerGroup();
   const int64_t planes = p.batch * p.out_channels;
-  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(out_size * ks * 2), [&](int64_t begin, int64_t end) {
+  ThreadPool::ParallelForParts(pool, planes, static_cast<double>(out_size * ks * 2), [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       const int64_t n = plane / p.out_channels, m = plane % p.out_channels;
       const T* xp = x + (n * p.in_channels + m / m_per_group) * in_size;

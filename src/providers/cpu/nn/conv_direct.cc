@@ -95,11 +95,12 @@ struct DirectConvPlan {
   int64_t chunk_runs = 1;
   std::vector<int32_t> k_offsets;
   std::vector<DirectConvRun> runs;
-  // Work items are (image, channel block, run), ordered by chunk_runs; thread t runs items
-  // [part_bounds[t], part_bounds[t + 1]).
+  // Work items are (image, channel block, run), ordered by chunk_runs; thread t owns items
+  // [part_bounds[t], part_bounds[t + 1]) (others take what it has left once they are done).
   std::vector<int64_t> part_bounds;
-  // Or, when `split_positions`, thread t runs every image and block of runs
-  // [run_bounds[t], run_bounds[t + 1]) (see SplitItems).
+  // When `split_positions`, part t holds every image and block of runs
+  // [run_bounds[t], run_bounds[t + 1]) instead (see SplitItems), its items numbered from
+  // part_bounds[t] over its runs alone.
   bool split_positions = false;
   std::vector<int64_t> run_bounds;
   // With split positions, thread t pads input rows [pad_row_bounds[t], pad_row_bounds[t + 1])
@@ -318,6 +319,10 @@ void SplitItems(const DirectConvWeights& w, int64_t images, int threads, Plan& p
       if (done * threads >= positions * part) plan.run_bounds[static_cast<size_t>(part++)] = r;
       done += plan.runs[static_cast<size_t>(r)].positions;
     }
+    plan.part_bounds.assign(static_cast<size_t>(threads) + 1, 0);
+    for (size_t t = 0; t < static_cast<size_t>(threads); ++t) {
+      plan.part_bounds[t + 1] = plan.part_bounds[t] + images * blocks * (plan.run_bounds[t + 1] - plan.run_bounds[t]);
+    }
     if (plan.padded) {
       // Row runs: a band starts at the first input row its first output row reads.
       plan.pad_row_bounds.assign(static_cast<size_t>(threads) + 1, plan.in_h);
@@ -468,29 +473,29 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
 
   // About one multiply-add per 16 lanes per channel and position, two per cycle.
   const double cycles_per_part = static_cast<double>(w.k) * std::max(plan.total_cost, 1.0) / 32.0 / threads;
-  ThreadPool::ParallelForStatic(pool, threads, cycles_per_part, [&](int64_t part_begin, int64_t part_end) {
+  const int64_t items = plan.part_bounds.back();
+  ThreadPool::ParallelForParts(pool, plan.part_bounds, cycles_per_part, [&](int64_t first, int64_t last) {
     DirectConvTile t;
     t.k_offsets = plan.k_offsets.data();
     t.k = w.k;
     t.activation = &p.activation;
     t.channel_stride = out_size;
     t.row_stride = g.stride[1] * plan.in_w;
-    // Items of this thread, numbered over (image, block, run) of its runs [run_begin, run_end).
-    int64_t run_begin = 0, run_count = runs, first = 0, last = 0;
-    if (plan.split_positions) {
-      run_begin = plan.run_bounds[static_cast<size_t>(part_begin)];
-      run_count = plan.run_bounds[static_cast<size_t>(part_end)] - run_begin;
-      last = p.batch * p.group * blocks * run_count;
-    } else {
-      first = plan.part_bounds[static_cast<size_t>(part_begin)];
-      last = plan.part_bounds[static_cast<size_t>(part_end)];
-    }
-    // Where item `item` of this thread computes.
+    // Where item `item` computes.
     struct Place {
       const PositionRun* run;
       int64_t n, gi, b, m0, y_offset;
     };
     auto place = [&](int64_t item) {
+      // Items of split positions are numbered over (image, block, run) of their part's runs.
+      int64_t run_begin = 0, run_count = runs;
+      if (plan.split_positions) {
+        size_t part = 0;
+        while (item >= plan.part_bounds[part + 1]) ++part;
+        item -= plan.part_bounds[part];
+        run_begin = plan.run_bounds[part];
+        run_count = plan.run_bounds[part + 1] - run_begin;
+      }
       const int64_t image = item / (blocks * run_count), rest = item % (blocks * run_count);
       const ItemPlace at = PlaceItem(rest, blocks, run_count, plan.chunk_runs);
       Place q;
@@ -517,7 +522,9 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
       const bool multi_row = plan.tile_rows > 1 && run.positions == plan.tile_rows * g.out[2];
       t.row_width = multi_row ? static_cast<int>(g.out[2]) : 0;
       t.next_y = nullptr;
-      if (item + 1 < last) {
+      // Past the end of this call's items, item + 1 is the likeliest next one: the owner goes on
+      // from there.
+      if (item + 1 < items) {
         next = place(item + 1);
         t.next_y = p.y + next.y_offset;
         t.next_residual = p.residual ? p.residual + next.y_offset : nullptr;

@@ -10,7 +10,9 @@
 // Work is split across threads as (image, group, channel block, position tile) items of equal
 // cost, so two threads always get balanced work, even for a 16-channel convolution of a large
 // image. Layers whose images outweigh their weights give each thread a band of output rows
-// across all channels instead, so that it reads the rows it wrote in the layer before.
+// across all channels instead, so that it reads the rows it wrote in the layer before. A thread
+// done with its share takes over the items another has not reached (ThreadPool::ParallelForParts):
+// on a shared host one core is often slowed by a neighbour.
 #pragma once
 #include <cstdint>
 #include <memory>
