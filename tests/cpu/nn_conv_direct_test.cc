@@ -224,6 +224,44 @@ TEST(NnConvDirectTest, NarrowRowsShareTiles) {
   }
 }
 
+TEST(NnConvDirectTest, StrideTwoChannelTilesReadSplitColumns) {
+  // Stride-2 channel tiles (squeezenet's stem: k = 27, 64 channels, no padding) read a copy whose
+  // rows hold the even columns, then the odd ones: odd and even widths, padding, dilation.
+  DirectCase c;
+  c.c_per_group = 3;
+  c.m_per_group = 64;
+  c.activation = PickActivation(1);
+  c.g = Resolve(37, 45, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0);
+  CheckDirect(c, 7400);
+  c.g = Resolve(20, 34, 3, 3, 2, 2, 1, 1, 1, 1, 1, 0);
+  c.residual = true;
+  CheckDirect(c, 7401);
+  c.g = Resolve(19, 40, 3, 3, 2, 2, 2, 2, 2, 1, 0, 2);
+  CheckDirect(c, 7402);
+}
+
+TEST(NnConvDirectTest, PadSplitPlaneMatchesReference) {
+  std::mt19937 rng(7500);
+  std::uniform_int_distribution<int> size(1, 40), pad(0, 3);
+  for (int iter = 0; iter < 200; ++iter) {
+    const int64_t in_h = size(rng), in_w = size(rng), pt = pad(rng), pl = pad(rng);
+    const int64_t out_h = in_h + pt + pad(rng), out_w = in_w + pl + pad(rng);
+    const std::vector<float> x = RandomFloats(static_cast<size_t>(in_h * in_w), rng);
+    std::vector<float> plain(static_cast<size_t>(out_h * out_w)), want(plain.size()), got(plain.size(), 7.f);
+    DirectConvPadPlaneReference(x.data(), in_h, in_w, pt, pl, out_h, out_w, plain.data());
+    DirectConvPadSplitPlaneReference(x.data(), in_h, in_w, pt, pl, out_h, out_w, want.data());
+    const int64_t evens = (out_w + 1) / 2;
+    for (int64_t h = 0; h < out_h; ++h) {
+      for (int64_t w = 0; w < out_w; ++w) {
+        ASSERT_EQ(want[h * out_w + (w % 2 ? evens + w / 2 : w / 2)], plain[h * out_w + w]) << h << "," << w;
+      }
+    }
+    if (!DirectConvApplies(Resolve(3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), 1, 1)) continue;
+    DirectConvPadSplitPlaneAvx512(x.data(), in_h, in_w, pt, pl, out_h, out_w, got.data());
+    ASSERT_EQ(want, got) << in_h << "x" << in_w << " pads " << pt << "," << pl << " into " << out_h << "x" << out_w;
+  }
+}
+
 TEST(NnConvDirectTest, TwoThreadsSplitPositionsOrChannels) {
   // Image-heavy layers split the output positions between threads (every block and image in each
   // band, partial runs at the band edges); weight-heavy ones split the channel blocks.

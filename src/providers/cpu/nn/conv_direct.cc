@@ -88,6 +88,10 @@ struct DirectConvPlan {
   Geometry3D g;                // of the convolution the tiles compute (subsampled: the dense one)
   int64_t in_h = 0, in_w = 0;  // of the input plane the tiles read
   bool padded = false, subsampled = false;
+  // Stride-2 channel tiles read a column-split padded copy (DirectConvPadSplitPlaneAvx512) at
+  // stride 1.
+  bool split_columns = false;
+  int tile_stride = 1;  // column stride of the tiles' input
   bool channel_major = false;
   int tile_rows = 1;  // output rows of a multi-row run (see MultiRowTileRows), 1 if none
   // Runs per chunk of the work order (see PlaceItem): all of them when the weights are re-read
@@ -130,9 +134,9 @@ constexpr int64_t kMaxStrideTwoChannelK = 64;
 bool UseChannelMajor(const Geometry3D& g, int64_t k, int64_t m_per_group) {
   constexpr int64_t kLargePointwisePositions = 1024;
   const bool large_pointwise = g.KernelSize() == 1 && k <= 256 && g.OutSize() >= kLargePointwisePositions;
-  // Column stride 2 costs a permute per vector, repeated for each group of 8 channels: worth it
-  // only where the transposes would dominate, a short k loop over many channels (squeezenet's
-  // stem, k = 27 and 64 channels; with 32 channels, as in mobilenet's, position tiles win).
+  // Column stride 2 costs a column-split copy of the input: worth it only where the transposes
+  // would dominate, a short k loop over many channels (squeezenet's stem, k = 27 and 64 channels;
+  // with 32 channels, as in mobilenet's, position tiles win).
   if (g.stride[2] == 2) return k <= kMaxStrideTwoChannelK && m_per_group >= 64;
   return g.stride[2] == 1 && (k <= 128 || m_per_group <= 24 || large_pointwise);
 }
@@ -153,14 +157,17 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
                                                        : tiles == DirectConvTiles::kChannelMajor && g.stride[2] <= 2;
   plan.in_h = g.in[1] + g.pad_begin[1] + g.pad_end[1];
   plan.in_w = g.in[2] + g.pad_begin[2] + g.pad_end[2];
-  const int64_t plane = plan.in_h * plan.in_w;
+  plan.split_columns = plan.channel_major && g.stride[2] == 2;
+  plan.tile_stride = plan.split_columns ? 1 : static_cast<int>(g.stride[2]);
+  const int64_t plane = plan.in_h * plan.in_w, evens = (plan.in_w + 1) / 2;
+  // Where column `col` of a padded row lies in the tiles' copy of it.
+  auto column = [&](int64_t col) { return plan.split_columns ? (col % 2) * evens + col / 2 : col; };
   plan.k_offsets.assign(static_cast<size_t>(k + kDirectConvRowsAhead), 0);
   size_t i = 0;
   for (int64_t c = 0; c < c_per_group; ++c)
     for (int64_t kh = 0; kh < g.kernel[1]; ++kh)
       for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
-        plan.k_offsets[i++] =
-            static_cast<int32_t>(c * plane + kh * g.dilation[1] * plan.in_w + kw * g.dilation[2]);
+        plan.k_offsets[i++] = static_cast<int32_t>(c * plane + kh * g.dilation[1] * plan.in_w + column(kw * g.dilation[2]));
       }
 
   const int max_run = plan.channel_major ? kMaxChannelTilePositions : kMaxTilePositions;
@@ -180,7 +187,7 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
   }
   for (; oh < g.out[1]; ++oh) {
     SplitRuns(g.out[2], max_run, plan.channel_major, [&](int64_t begin, int n) {
-      plan.runs.push_back({oh * g.stride[1] * plan.in_w + begin * g.stride[2], oh * g.out[2] + begin, n});
+      plan.runs.push_back({oh * g.stride[1] * plan.in_w + begin * plan.tile_stride, oh * g.out[2] + begin, n});
     });
   }
 }
@@ -212,14 +219,11 @@ void PadPlanes(const float* x, int64_t planes, const Geometry3D& g, const Plan& 
   const int64_t in_h = g.in[1], in_w = g.in[2], pw = plan.in_w, pt = g.pad_begin[1], pl = g.pad_begin[2];
   const int64_t plane = plan.in_h * pw;
   // Rows r0..r1 of a padded plane are the plane of r1 - r0 rows whose top padding is pt - r0.
+  using PadFn = void (*)(const float*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, float*);
+  const PadFn pad = plan.split_columns ? (reference ? DirectConvPadSplitPlaneReference : DirectConvPadSplitPlaneAvx512)
+                                       : (reference ? DirectConvPadPlaneReference : DirectConvPadPlaneAvx512);
   auto pad_rows = [&](int64_t c, int64_t r0, int64_t r1) {
-    const float* xc = x + c * in_h * in_w;
-    float* d = dst + c * plane + r0 * pw;
-    if (reference) {
-      DirectConvPadPlaneReference(xc, in_h, in_w, pt - r0, pl, r1 - r0, pw, d);
-    } else {
-      DirectConvPadPlaneAvx512(xc, in_h, in_w, pt - r0, pl, r1 - r0, pw, d);
-    }
+    pad(x + c * in_h * in_w, in_h, in_w, pt - r0, pl, r1 - r0, pw, dst + c * plane + r0 * pw);
   };
   if (plan.pad_row_bounds.empty()) {
     ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(plane) / 4, [&](int64_t begin, int64_t end) {
@@ -323,7 +327,7 @@ void SplitItems(const DirectConvWeights& w, int64_t images, int threads, Plan& p
     for (size_t t = 0; t < static_cast<size_t>(threads); ++t) {
       plan.part_bounds[t + 1] = plan.part_bounds[t] + images * blocks * (plan.run_bounds[t + 1] - plan.run_bounds[t]);
     }
-    if (plan.padded) {
+    if (plan.padded || plan.split_columns) {
       // Row runs: a band starts at the first input row its first output row reads.
       plan.pad_row_bounds.assign(static_cast<size_t>(threads) + 1, plan.in_h);
       plan.pad_row_bounds[0] = 0;
@@ -374,6 +378,19 @@ void DirectConvPadPlaneReference(const float* x, int64_t in_h, int64_t in_w, int
     for (int64_t w = 0; w < out_w; ++w) {
       const int64_t iw = w - pad_left;
       dst[h * out_w + w] = ih >= 0 && ih < in_h && iw >= 0 && iw < in_w ? x[ih * in_w + iw] : 0.f;
+    }
+  }
+}
+
+void DirectConvPadSplitPlaneReference(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top,
+                                      int64_t pad_left, int64_t out_h, int64_t out_w, float* dst) {
+  const int64_t evens = (out_w + 1) / 2;
+  for (int64_t h = 0; h < out_h; ++h) {
+    const int64_t ih = h - pad_top;
+    for (int64_t w = 0; w < out_w; ++w) {
+      const int64_t iw = w - pad_left;
+      dst[h * out_w + (w % 2) * evens + w / 2] =
+          ih >= 0 && ih < in_h && iw >= 0 && iw < in_w ? x[ih * in_w + iw] : 0.f;
     }
   }
 }
@@ -456,11 +473,11 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
   const int64_t m_per_group = plan.m_per_group, out_size = p.g.OutSize();
   const int64_t plane = plan.in_h * plan.in_w;
   const float* src = p.x;
-  if (plan.padded || plan.subsampled) {
+  if (plan.padded || plan.split_columns || plan.subsampled) {
     std::vector<float>& scratch = CallerScratch();
     // Prefetches run past the last plane: keep them inside the buffer.
     scratch.resize(static_cast<size_t>(p.batch * p.in_channels * plane + 64));
-    if (plan.padded) {
+    if (!plan.subsampled) {
       PadPlanes(p.x, p.batch * p.in_channels, g, plan, scratch.data(), reference, pool);
     } else {
       SubsamplePlanes(p.x, p.batch * p.in_channels, p.g, scratch.data(), reference, pool);
@@ -468,7 +485,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
     src = scratch.data();
   }
   const int64_t src_group = plan.c_per_group * plane, src_image = p.in_channels * plane;
-  const int stride = static_cast<int>(g.stride[2]);
+  const int stride = plan.tile_stride;
   const int64_t blocks = w.blocks_per_group, runs = static_cast<int64_t>(plan.runs.size());
 
   // About one multiply-add per 16 lanes per channel and position, two per cycle.
@@ -534,7 +551,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
       if (reference) {
         DirectConvTileReference(t, run.positions, stride);
       } else if (plan.channel_major) {
-        DirectConvChannelTileAvx512(t, run.positions, stride);
+        DirectConvChannelTileAvx512(t, run.positions);
       } else if (multi_row) {
         DirectConvRowsTileAvx512(t.row_width, run.positions / t.row_width, t.width, stride)(t);
       } else {

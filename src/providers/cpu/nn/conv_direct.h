@@ -5,7 +5,8 @@
 // (read in place from the zero-padded image, so any stride works) against one packed row of
 // weights; the tile is transposed in registers into the NCHW output, with bias, residual and
 // activation applied on the way out. Channel tiles (short k loops, few channels, large pointwise
-// images, the stride-2 stems) instead keep 8 channels x 48 positions and store rows as they are.
+// images, the stride-2 stems) instead keep 8 channels x 48 positions and store rows as they are;
+// at stride 2 they read a copy of the input whose rows hold the even columns, then the odd ones.
 //
 // Work is split across threads as (image, group, channel block, position tile) items of equal
 // cost, so two threads always get balanced work, even for a 16-channel convolution of a large
@@ -70,17 +71,24 @@ constexpr int kMinMultiRowWidth = 4;
 int MultiRowTileRows(int64_t row_width);  // rows per tile, or 1 when rows are not combined
 DirectConvTileFn DirectConvRowsTileAvx512(int row_width, int rows, int width, int stride);
 
-// The same product for up to kMaxChannelTilePositions consecutive positions (input stride 1 or
-// 2), computed channel-major: 8 channels x 16-position vectors, stored straight into the output
-// rows. Cheaper than transposing when k is small.
+// The same product for up to kMaxChannelTilePositions consecutive positions reading consecutive
+// input columns (stride 1; stride-2 convolutions read a column-split copy), computed
+// channel-major: 8 channels x 16-position vectors, stored straight into the output rows. Cheaper
+// than transposing when k is small.
 constexpr int kMaxChannelTilePositions = 48;
-void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions, int stride);
+void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions);
 
 // dst (out_h x out_w) = the in_h x in_w plane x placed at (pad_top, pad_left), zeros around it.
 void DirectConvPadPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
                               int64_t out_h, int64_t out_w, float* dst);
 void DirectConvPadPlaneReference(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
                                  int64_t out_h, int64_t out_w, float* dst);
+// The same padded plane with each row's columns split: the even ones (0, 2, ...) first, then the
+// odd ones. A stride-2 row of positions then reads consecutive columns of one half.
+void DirectConvPadSplitPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
+                                   int64_t out_h, int64_t out_w, float* dst);
+void DirectConvPadSplitPlaneReference(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top,
+                                      int64_t pad_left, int64_t out_h, int64_t out_w, float* dst);
 
 // A run of output positions computed by one tile.
 struct DirectConvRun {

@@ -2,7 +2,8 @@
 //  - position tiles: R positions x 16 * NB channels in R * NB accumulators (R <= 14, NB <= 2: at
 //    most 28 of the 32 zmm registers), transposed into the output rows at the end;
 //  - channel tiles: 8 channels x up to 3 vectors of 16 positions, stored as they are;
-//  - the zero-padded and the subsampled copies of the input they read.
+//  - the zero-padded (for stride-2 channel tiles, also column-split) and the subsampled copies of
+//    the input they read.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -172,15 +173,12 @@ void PositionTile(const DirectConvTile& t) {
 
 // Channel-major tile: 8 channels of the block at a time (broadcast from the packed weights)
 // times NV vectors of 16 consecutive positions (loaded from the input rows), stored straight into
-// the output rows. Input stride S is 1 or 2 (the even lanes of two loads).
-template <int NV, int S>
+// the output rows. Column stride 1: stride-2 convolutions read a column-split copy (see
+// DirectConvPadSplitPlaneAvx512), where the columns a row of positions reads are consecutive.
+template <int NV>
 void ChannelTile(const DirectConvTile& t, int positions) {
   constexpr int kChannels = 8;
   const __mmask16 last = FirstLanes(positions - 16 * (NV - 1));
-  // Stride 2: the last vector's input runs to column 2 * (positions - 1) of the tile.
-  const int last_columns = 2 * (positions - 16 * (NV - 1)) - 1;
-  const __mmask16 last_lo = FirstLanes(last_columns), last_hi = FirstLanes(last_columns - 16);
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const Activation& act = *t.activation;
   const bool in_register = gemm_detail::KernelAppliesActivation(act.kind);
   const __m512 p0 = _mm512_set1_ps(act.alpha), p1 = _mm512_set1_ps(act.beta);
@@ -201,19 +199,12 @@ void ChannelTile(const DirectConvTile& t, int positions) {
     for (int64_t p = 0; p < t.k; ++p) {
       const float* xp = x + offsets[p];
       const float* next = x + offsets[p + kDirectConvRowsAhead];
-#pragma GCC unroll 6
-      for (int v = 0; v < NV * S; ++v) _mm_prefetch(reinterpret_cast<const char*>(next + 16 * v), _MM_HINT_T0);
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(next + 16 * v), _MM_HINT_T0);
       __m512 xv[NV];
 #pragma GCC unroll 3
       for (int v = 0; v < NV; ++v) {
-        if (S == 1) {
-          xv[v] = v + 1 < NV ? _mm512_loadu_ps(xp + 16 * v) : _mm512_maskz_loadu_ps(last, xp + 16 * v);
-        } else {
-          // Column 31 of a full pair is never needed (and may lie past the input's end).
-          const __m512 lo = _mm512_maskz_loadu_ps(v + 1 < NV ? __mmask16(0xffff) : last_lo, xp + 32 * v);
-          const __m512 hi = _mm512_maskz_loadu_ps(v + 1 < NV ? __mmask16(0x7fff) : last_hi, xp + 32 * v + 16);
-          xv[v] = _mm512_permutex2var_ps(lo, even, hi);
-        }
+        xv[v] = v + 1 < NV ? _mm512_loadu_ps(xp + 16 * v) : _mm512_maskz_loadu_ps(last, xp + 16 * v);
       }
 #pragma GCC unroll 8
       for (int c = 0; c < kChannels; ++c) {
@@ -342,15 +333,44 @@ void DirectConvPadPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_
   }
 }
 
-void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions, int stride) {
-  if (stride == 2) {
-    if (positions > 32) return ChannelTile<3, 2>(t, positions);
-    if (positions > 16) return ChannelTile<2, 2>(t, positions);
-    return ChannelTile<1, 2>(t, positions);
+namespace {
+// Lanes of the 16 padded columns from `col` on that lie in the data columns [pad_left, pad_left + in_w).
+__mmask16 DataLanes(int64_t col, int64_t pad_left, int64_t in_w) {
+  const int64_t lo = std::max<int64_t>(0, pad_left - col), hi = std::min<int64_t>(16, pad_left + in_w - col);
+  return hi > lo ? static_cast<__mmask16>(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
+}
+}  // namespace
+
+void DirectConvPadSplitPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
+                                   int64_t out_h, int64_t out_w, float* dst) {
+  const int64_t evens = (out_w + 1) / 2, odds = out_w / 2;
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  for (int64_t h = 0; h < out_h; ++h) {
+    float* d = dst + h * out_w;
+    const int64_t ih = h - pad_top;
+    const bool data_row = ih >= 0 && ih < in_h;
+    const float* row = x + ih * in_w - pad_left;  // column j of the padded row reads row[j]
+    for (int64_t j = 0; j < evens; j += 16) {
+      // Padded columns 2j .. 2j + 31 give even columns j.. and odd columns j...
+      const int64_t col = 2 * j;
+      const __m512 lo = data_row ? _mm512_maskz_loadu_ps(DataLanes(col, pad_left, in_w), row + col) : _mm512_setzero_ps();
+      const __m512 hi =
+          data_row ? _mm512_maskz_loadu_ps(DataLanes(col + 16, pad_left, in_w), row + col + 16) : _mm512_setzero_ps();
+      _mm512_mask_storeu_ps(d + j, FirstLanes(static_cast<int>(std::min<int64_t>(16, evens - j))),
+                            _mm512_permutex2var_ps(lo, even, hi));
+      if (j < odds) {
+        _mm512_mask_storeu_ps(d + evens + j, FirstLanes(static_cast<int>(std::min<int64_t>(16, odds - j))),
+                              _mm512_permutex2var_ps(lo, odd, hi));
+      }
+    }
   }
-  if (positions > 32) return ChannelTile<3, 1>(t, positions);
-  if (positions > 16) return ChannelTile<2, 1>(t, positions);
-  ChannelTile<1, 1>(t, positions);
+}
+
+void DirectConvChannelTileAvx512(const DirectConvTile& t, int positions) {
+  if (positions > 32) return ChannelTile<3>(t, positions);
+  if (positions > 16) return ChannelTile<2>(t, positions);
+  ChannelTile<1>(t, positions);
 }
 
 int MultiRowTileRows(int64_t row_width) {
