@@ -135,9 +135,9 @@ bool UseChannelMajor(const Geometry3D& g, int64_t k, int64_t m_per_group) {
   constexpr int64_t kLargePointwisePositions = 1024;
   const bool large_pointwise = g.KernelSize() == 1 && k <= 256 && g.OutSize() >= kLargePointwisePositions;
   // Column stride 2 costs a column-split copy of the input: worth it only where the transposes
-  // would dominate, a short k loop over many channels (squeezenet's stem, k = 27 and 64 channels;
-  // with 32 channels, as in mobilenet's, position tiles win).
-  if (g.stride[2] == 2) return k <= kMaxStrideTwoChannelK && m_per_group >= 64;
+  // would dominate, a short k loop over many channels (the stems of squeezenet, k = 27 and 64
+  // channels, and mobilenet_v2, 32 channels: 4 % and 14 % faster than position tiles).
+  if (g.stride[2] == 2) return k <= kMaxStrideTwoChannelK && m_per_group >= 32;
   return g.stride[2] == 1 && (k <= 128 || m_per_group <= 24 || large_pointwise);
 }
 
