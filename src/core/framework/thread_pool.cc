@@ -13,6 +13,8 @@ namespace ortlite {
 namespace {
 // Below this much work (in cycles) the fork/join cost outweighs the gain.
 constexpr double kMinParallelCost = 40000.0;
+// ParallelForParts claims at least this much work (in cycles) at a time.
+constexpr double kMinClaimCycles = 10000.0;
 
 // An exception must not leave an OpenMP region; the first one is kept and rethrown after it.
 class ErrorSlot {
@@ -129,6 +131,11 @@ void ThreadPool::ParallelForParts(ThreadPool* pool, const std::vector<int64_t>& 
     fn(bounds.front(), bounds.back());
     return;
   }
+  // Claims are atomic read-modify-writes on a line the other threads read: each should cover at
+  // least kMinClaimCycles of work.
+  const double item_cost = std::max(cost_per_part, 1.0) * static_cast<double>(parts) /
+                           static_cast<double>(bounds.back() - bounds.front());
+  const int64_t min_claim = std::max<int64_t>(1, static_cast<int64_t>(kMinClaimCycles / item_cost));
   std::vector<PartQueue> queues(static_cast<size_t>(parts));
   for (int64_t p = 0; p < parts; ++p) {
     queues[static_cast<size_t>(p)].Reset(bounds[static_cast<size_t>(p)], bounds[static_cast<size_t>(p) + 1]);
@@ -143,7 +150,7 @@ void ThreadPool::ParallelForParts(ThreadPool* pool, const std::vector<int64_t>& 
     // most of the part stays open to thieves without a claim per item.
     for (int64_t p = parts * t / n; p < parts * (t + 1) / n; ++p) {
       PartQueue& q = queues[static_cast<size_t>(p)];
-      while (q.Claim(true, q.Left() / 8, begin, end)) errors.Run([&] { fn(begin, end); });
+      while (q.Claim(true, std::max(min_claim, q.Left() / 8), begin, end)) errors.Run([&] { fn(begin, end); });
     }
     // Then the fullest of the others, half of what is left there at a time.
     for (;;) {
@@ -154,7 +161,7 @@ void ThreadPool::ParallelForParts(ThreadPool* pool, const std::vector<int64_t>& 
         if (left > most) most = left, victim = &q;
       }
       if (!victim) break;
-      if (victim->Claim(false, (most + 1) / 2, begin, end)) errors.Run([&] { fn(begin, end); });
+      if (victim->Claim(false, std::max(min_claim, (most + 1) / 2), begin, end)) errors.Run([&] { fn(begin, end); });
     }
   }
   errors.Rethrow();
