@@ -20,6 +20,7 @@ std::unique_ptr<GraphTransformer> CreateGeluFusion();
 std::unique_ptr<GraphTransformer> CreateFastGeluFusion();
 std::unique_ptr<GraphTransformer> CreateBiasGeluFusion();
 std::unique_ptr<GraphTransformer> CreateConvActivationFusion();
+std::unique_ptr<GraphTransformer> CreateConvPoolFusion();
 std::unique_ptr<GraphTransformer> CreateAttentionFusion();
 std::unique_ptr<GraphTransformer> CreateEmbedLayerNormFusion();
 std::unique_ptr<GraphTransformer> CreateSkipLayerNormFusion();
@@ -51,6 +52,7 @@ std::vector<std::unique_ptr<GraphTransformer>> CreateTransformers(TransformerLev
       out.push_back(CreateFastGeluFusion());
       out.push_back(CreateBiasGeluFusion());
       out.push_back(CreateConvActivationFusion());
+      out.push_back(CreateConvPoolFusion());
       out.push_back(CreateAttentionFusion());
       out.push_back(CreateEmbedLayerNormFusion());
       out.push_back(CreateSkipLayerNormFusion());

@@ -18,8 +18,10 @@
 #include <vector>
 
 #include "core/framework/kernel_registry.h"
+#include "core/framework/memcpy.h"
 #include "core/framework/session_state.h"
 #include "providers/cpu/nn/conv_direct.h"
+#include "providers/cpu/nn/conv_pool.h"
 #include "providers/cpu/nn/nn_common.h"
 #include "providers/cpu/nn/spatial_attributes.h"
 
@@ -376,8 +378,12 @@ class ConvKernel final : public OpKernel {
       : OpKernel(info),
         attrs_(info),
         group_(info.GetAttrOrDefault<int64_t>("group", 1)),
-        fused_(info.node().OpType() == "FusedConv") {
+        fused_(info.node().OpType() == "FusedConv" || info.node().OpType() == "ConvMaxPool") {
     ORTLITE_CHECK_ARG(group_ > 0, "group must be positive, got ", group_);
+    if (info.node().OpType() == "ConvMaxPool") {
+      pool_attrs_.emplace(info, "pool_");
+      ORTLITE_CHECK_ARG(!pool_attrs_->KernelShape().empty(), "ConvMaxPool requires the pool_kernel_shape attribute");
+    }
     if (fused_) {
       activation_ = Activation::FromName(info.GetAttrOrDefault<std::string>("activation", ""),
                                          info.GetAttrOrDefault<std::vector<float>>("activation_params", {}));
@@ -423,6 +429,18 @@ class ConvKernel final : public OpKernel {
     std::vector<int64_t> ydims = {p.batch, p.out_channels};
     for (int64_t d : SpatialAttributes::OutputSpatial(p.g, in_spatial.size())) ydims.push_back(d);
     const TensorShape yshape(ydims);
+    if (pool_attrs_) {
+      ORTLITE_CHECK_ARG(X.GetElementType() == DataType::kFloat, "ConvMaxPool supports float only");
+      const std::vector<int64_t> conv_spatial(ydims.begin() + 2, ydims.end());
+      const Geometry3D pool_g = pool_attrs_->ResolveForward(conv_spatial, {});
+      std::vector<int64_t> pdims = {p.batch, p.out_channels};
+      for (int64_t d : SpatialAttributes::OutputSpatial(pool_g, conv_spatial.size())) pdims.push_back(d);
+      Tensor* Y = ctx.Output(0, TensorShape(pdims));
+      if (Y->NumElements() == 0) return;
+      RunFloatPooled(X.Data<float>(), W, B ? B->Data<float>() : nullptr, Y->MutableData<float>(), p, pool_g,
+                     ctx.GetThreadPool());
+      return;
+    }
     if (Z) {
       ORTLITE_CHECK_ARG(Z->GetElementType() == X.GetElementType(), "FusedConv Z type differs from input type");
       ORTLITE_CHECK_ARG(Z->Shape() == yshape, "FusedConv Z shape ", Z->Shape().ToString(),
@@ -529,19 +547,55 @@ class ConvKernel final : public OpKernel {
     }
   }
 
+  // The weights packed at session start, or packed now into `local` for a shape seen only now.
+  const PreparedWeights& WeightsFor(const Tensor& W, ConvLayout layout, PreparedWeights& local) const {
+    if (prepared_ && prepared_->dims == W.Shape().GetDims() && prepared_->packed.layout == layout) return *prepared_;
+    ORTLITE_CHECK_ARG(!weights_released_, "the input's shape differs from the one the weights were packed for "
+                      "at session start");
+    PrepareInto(W, layout, local);
+    return local;
+  }
+
+  static DirectConvProblem DirectProblem(const float* x, const float* bias, const float* residual,
+                                         const Activation& act, float* y, const ConvProblem& p) {
+    DirectConvProblem dp;
+    dp.x = x;
+    dp.batch = p.batch;
+    dp.in_channels = p.in_channels;
+    dp.out_channels = p.out_channels;
+    dp.group = p.group;
+    dp.g = p.g;
+    dp.bias = bias;
+    dp.residual = residual;
+    dp.activation = act;
+    dp.y = y;
+    return dp;
+  }
+
+  // y = MaxPool(conv): in row bands when the direct tiles allow, else the convolution whole into
+  // a scratch buffer of the calling thread, then the pool.
+  void RunFloatPooled(const float* x, const Tensor& W, const float* bias, float* y, const ConvProblem& p,
+                      const Geometry3D& pool_g, ThreadPool* pool) const {
+    const ConvLayout layout = ChooseLayout(p);
+    if (layout == ConvLayout::kDirect) {
+      PreparedWeights local;
+      const PreparedWeights& pw = WeightsFor(W, layout, local);
+      if (RunDirectConvMaxPool(pw.packed.direct, DirectProblem(x, bias, nullptr, activation_, nullptr, p), pool_g, y,
+                               pool)) {
+        return;
+      }
+    }
+    thread_local std::vector<float> conv_out;
+    conv_out.resize(static_cast<size_t>(p.batch * p.out_channels * p.g.OutSize()));
+    RunFloat(x, W, bias, nullptr, conv_out.data(), p, pool);
+    MaxPoolFloat(conv_out.data(), y, p.batch * p.out_channels, pool_g, pool);
+  }
+
   void RunFloat(const float* x, const Tensor& W, const float* bias, const float* residual, float* y,
                 const ConvProblem& p, ThreadPool* pool) const {
     const ConvLayout layout = ChooseLayout(p);
-    const PreparedWeights* pw = nullptr;
     PreparedWeights local;
-    if (prepared_ && prepared_->dims == W.Shape().GetDims() && prepared_->packed.layout == layout) {
-      pw = &*prepared_;
-    } else {
-      ORTLITE_CHECK_ARG(!weights_released_, "the input's shape differs from the one the weights were packed for "
-                        "at session start");
-      PrepareInto(W, layout, local);
-      pw = &local;
-    }
+    const PreparedWeights* pw = &WeightsFor(W, layout, local);
     // The GEMM writes partial sums before it adds the residual, and the depthwise loop adds it
     // after writing a whole plane, so Z must not share Y's memory there. A direct tile reads each
     // residual value just before it overwrites it: Z may be Y.
@@ -555,24 +609,14 @@ class ConvKernel final : public OpKernel {
       return;
     }
     if (layout == ConvLayout::kDirect) {
-      DirectConvProblem dp;
-      dp.x = x;
-      dp.batch = p.batch;
-      dp.in_channels = p.in_channels;
-      dp.out_channels = p.out_channels;
-      dp.group = p.group;
-      dp.g = p.g;
-      dp.bias = bias;
-      dp.residual = residual;
-      dp.activation = activation_;
-      dp.y = y;
-      RunDirectConv(pw->packed.direct, dp, pool);
+      RunDirectConv(pw->packed.direct, DirectProblem(x, bias, residual, activation_, y, p), pool);
       return;
     }
     RunConvGemm(x, pw->packed, bias, residual, activation_, y, p, pool);
   }
 
   SpatialAttributes attrs_;
+  std::optional<SpatialAttributes> pool_attrs_;  // ConvMaxPool's pool_* attributes
   int64_t group_;
   bool fused_;
   Activation activation_;
@@ -591,6 +635,8 @@ bool DepthwiseConvPlaneFast(const float* x, const float* w, float bias, const Ac
 std::unique_ptr<OpKernel> CreateConvKernel(const OpKernelInfo& info) { return std::make_unique<ConvKernel>(info); }
 
 ONNX_CPU_KERNEL(Conv, 1, ConvKernel, KernelDefBuilder())
+// Conv (or FusedConv without a residual) followed by MaxPool, fused by ConvPoolFusion.
+CPU_KERNEL_EX(ConvMaxPool, kOrtliteInternalDomain, 1, 1, ConvKernel, KernelDefBuilder())
 
 }  // namespace nn
 }  // namespace ortlite

@@ -99,6 +99,9 @@ struct DirectConvPlan {
   int64_t chunk_runs = 1;
   std::vector<int32_t> k_offsets;
   std::vector<DirectConvRun> runs;
+  // When every run lies in one output row (neither flat positions nor multi-row tiles), the runs
+  // of row r are [row_first_run[r], row_first_run[r + 1]); empty otherwise.
+  std::vector<int64_t> row_first_run;
   // Work items are (image, channel block, run), ordered by chunk_runs; thread t owns items
   // [part_bounds[t], part_bounds[t + 1]) (others take what it has left once they are done).
   std::vector<int64_t> part_bounds;
@@ -172,6 +175,7 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
 
   const int max_run = plan.channel_major ? kMaxChannelTilePositions : kMaxTilePositions;
   plan.runs.clear();
+  plan.row_first_run.clear();
   if (FlatPositions(g)) {
     SplitRuns(g.OutSize(), max_run, plan.channel_major,
               [&](int64_t begin, int n) { plan.runs.push_back({begin, begin, n}); });
@@ -185,10 +189,12 @@ void BuildPlan(const Geometry3D& conv, int64_t c_per_group, int64_t m_per_group,
     plan.runs.push_back({oh * g.stride[1] * plan.in_w, oh * g.out[2], static_cast<int>(rows * g.out[2])});
     plan.tile_rows = rows;
   }
+  if (plan.tile_rows == 1) plan.row_first_run.assign(1, 0);
   for (; oh < g.out[1]; ++oh) {
     SplitRuns(g.out[2], max_run, plan.channel_major, [&](int64_t begin, int n) {
       plan.runs.push_back({oh * g.stride[1] * plan.in_w + begin * plan.tile_stride, oh * g.out[2] + begin, n});
     });
+    if (!plan.row_first_run.empty()) plan.row_first_run.push_back(static_cast<int64_t>(plan.runs.size()));
   }
 }
 
@@ -465,6 +471,76 @@ void DirectConvTileReference(const DirectConvTile& t, int positions, int stride)
   }
 }
 
+namespace {
+// The input the tiles read: p.x, or its padded, column-split or subsampled copy in the calling
+// thread's scratch.
+const float* PrepareInput(const Plan& plan, const DirectConvProblem& p, bool reference, ThreadPool* pool) {
+  if (!plan.padded && !plan.split_columns && !plan.subsampled) return p.x;
+  std::vector<float>& scratch = CallerScratch();
+  // Prefetches run past the last plane: keep them inside the buffer.
+  scratch.resize(static_cast<size_t>(p.batch * p.in_channels * plan.in_h * plan.in_w + 64));
+  if (!plan.subsampled) {
+    PadPlanes(p.x, p.batch * p.in_channels, plan.g, plan, scratch.data(), reference, pool);
+  } else {
+    SubsamplePlanes(p.x, p.batch * p.in_channels, p.g, scratch.data(), reference, pool);
+  }
+  return scratch.data();
+}
+}  // namespace
+
+const float* PrepareDirectConvInput(const DirectConvWeights& w, const DirectConvProblem& p, ThreadPool* pool) {
+  return PrepareInput(*GetPlan(w, p, 1), p, false, pool);
+}
+
+bool DirectConvRunsByRow(const DirectConvWeights& w, const DirectConvProblem& p) {
+  return !GetPlan(w, p, 1)->row_first_run.empty();
+}
+
+void RunDirectConvRows(const DirectConvWeights& w, const DirectConvProblem& p, const float* src, int64_t n,
+                       int64_t row_begin, int64_t row_end, float* y, int64_t y_channel_stride) {
+  const std::shared_ptr<const Plan> plan_ptr = GetPlan(w, p, 1);
+  const Plan& plan = *plan_ptr;
+  ORTLITE_CHECK_ARG(!plan.row_first_run.empty() && !p.residual && row_begin >= 0 && row_end <= plan.g.out[1],
+                    "RunDirectConvRows needs row-aligned runs, no residual and rows inside the output");
+  const int64_t plane = plan.in_h * plan.in_w, out_w = plan.g.out[2];
+  const int64_t first = plan.row_first_run[static_cast<size_t>(row_begin)];
+  const int64_t last = plan.row_first_run[static_cast<size_t>(row_end)];
+  DirectConvTile t;
+  t.k_offsets = plan.k_offsets.data();
+  t.k = w.k;
+  t.activation = &p.activation;
+  t.channel_stride = y_channel_stride;
+  for (int64_t gi = 0; gi < p.group; ++gi) {
+    const float* x = src + (n * p.in_channels + gi * plan.c_per_group) * plane;
+    for (int64_t b = 0; b < w.blocks_per_group; ++b) {
+      const int64_t m0 = gi * plan.m_per_group + b * kBlockChannels;
+      t.width = w.block_width[static_cast<size_t>(b)];
+      t.w = w.data.get() + w.block_offset[static_cast<size_t>(gi * w.blocks_per_group + b)];
+      t.bias = p.bias ? p.bias + m0 : nullptr;
+      t.channels = BlockChannels(plan.m_per_group, b);
+      float* yb = y + m0 * y_channel_stride - row_begin * out_w;
+      for (int64_t r = first; r < last; ++r) {
+        const DirectConvRun& run = plan.runs[static_cast<size_t>(r)];
+        t.x = x + run.x_offset;
+        t.y = yb + run.y_offset;
+        t.next_y = nullptr;
+        if (r + 1 < last) {
+          const DirectConvRun& next = plan.runs[static_cast<size_t>(r + 1)];
+          t.next_y = yb + next.y_offset;
+          t.next_residual = nullptr;
+          t.next_channels = t.channels;
+          t.next_positions = next.positions;
+        }
+        if (plan.channel_major) {
+          DirectConvChannelTileAvx512(t, run.positions);
+        } else {
+          DirectConvTileAvx512(run.positions, t.width, plan.tile_stride)(t);
+        }
+      }
+    }
+  }
+}
+
 void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, ThreadPool* pool, bool reference) {
   const int threads = ThreadPool::DegreeOfParallelism(pool);
   const std::shared_ptr<const Plan> plan_ptr = GetPlan(w, p, threads);
@@ -472,18 +548,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
   const Geometry3D& g = plan.g;
   const int64_t m_per_group = plan.m_per_group, out_size = p.g.OutSize();
   const int64_t plane = plan.in_h * plan.in_w;
-  const float* src = p.x;
-  if (plan.padded || plan.split_columns || plan.subsampled) {
-    std::vector<float>& scratch = CallerScratch();
-    // Prefetches run past the last plane: keep them inside the buffer.
-    scratch.resize(static_cast<size_t>(p.batch * p.in_channels * plane + 64));
-    if (!plan.subsampled) {
-      PadPlanes(p.x, p.batch * p.in_channels, g, plan, scratch.data(), reference, pool);
-    } else {
-      SubsamplePlanes(p.x, p.batch * p.in_channels, p.g, scratch.data(), reference, pool);
-    }
-    src = scratch.data();
-  }
+  const float* src = PrepareInput(plan, p, reference, pool);
   const int64_t src_group = plan.c_per_group * plane, src_image = p.in_channels * plane;
   const int stride = plan.tile_stride;
   const int64_t blocks = w.blocks_per_group, runs = static_cast<int64_t>(plan.runs.size());

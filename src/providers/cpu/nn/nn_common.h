@@ -8,6 +8,7 @@
 #include "core/framework/op_kernel.h"
 #include "core/framework/tensor.h"
 #include "providers/cpu/math/gemm.h"
+#include "providers/cpu/nn/spatial_attributes.h"
 
 namespace ortlite {
 namespace nn {
@@ -43,6 +44,9 @@ inline void GemmFp(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, 
 
 // The Conv kernel (conv.cc); as FusedConv (com.microsoft) when the node is one.
 std::unique_ptr<OpKernel> CreateConvKernel(const OpKernelInfo& info);
+
+// MaxPool of `planes` float planes (pool.cc): y planes of g.OutSize() from x planes of g.InSize().
+void MaxPoolFloat(const float* x, float* y, int64_t planes, const Geometry3D& g, ThreadPool* pool);
 
 }  // namespace nn
 }  // namespace ortlite

@@ -397,6 +397,10 @@ class GlobalPoolKernel final : public OpKernel {
 
 }  // namespace
 
+void MaxPoolFloat(const float* x, float* y, int64_t planes, const Geometry3D& g, ThreadPool* pool) {
+  if (!FastFloatPool(PoolKind::kMax, x, y, false, planes, g, pool)) MaxPoolPlain<float>(x, y, planes, g, pool);
+}
+
 // One class serves every version: later attributes (storage_order, dilations, ceil_mode,
 // count_include_pad) are simply absent from earlier models.
 ONNX_CPU_KERNEL(MaxPool, 1, Pool, KernelDefBuilder())

@@ -17,13 +17,13 @@ AutoPad ParseAutoPad(const std::string& value) {
   ThrowError(ErrorCode::kInvalidArgument, "unknown auto_pad value '", value, "'");
 }
 
-SpatialAttributes::SpatialAttributes(const OpKernelInfo& info) {
-  kernel_shape_ = info.GetAttrOrDefault<std::vector<int64_t>>("kernel_shape", {});
-  strides_ = info.GetAttrOrDefault<std::vector<int64_t>>("strides", {});
-  dilations_ = info.GetAttrOrDefault<std::vector<int64_t>>("dilations", {});
-  pads_ = info.GetAttrOrDefault<std::vector<int64_t>>("pads", {});
-  auto_pad_ = ParseAutoPad(info.GetAttrOrDefault<std::string>("auto_pad", "NOTSET"));
-  ceil_mode_ = info.GetAttrOrDefault<int64_t>("ceil_mode", 0) != 0;
+SpatialAttributes::SpatialAttributes(const OpKernelInfo& info, const std::string& prefix) {
+  kernel_shape_ = info.GetAttrOrDefault<std::vector<int64_t>>(prefix + "kernel_shape", {});
+  strides_ = info.GetAttrOrDefault<std::vector<int64_t>>(prefix + "strides", {});
+  dilations_ = info.GetAttrOrDefault<std::vector<int64_t>>(prefix + "dilations", {});
+  pads_ = info.GetAttrOrDefault<std::vector<int64_t>>(prefix + "pads", {});
+  auto_pad_ = ParseAutoPad(info.GetAttrOrDefault<std::string>(prefix + "auto_pad", "NOTSET"));
+  ceil_mode_ = info.GetAttrOrDefault<int64_t>(prefix + "ceil_mode", 0) != 0;
   for (int64_t k : kernel_shape_) ORTLITE_CHECK_ARG(k > 0, "kernel_shape values must be positive");
   for (int64_t s : strides_) ORTLITE_CHECK_ARG(s > 0, "strides must be positive");
   for (int64_t d : dilations_) ORTLITE_CHECK_ARG(d > 0, "dilations must be positive");

@@ -38,8 +38,9 @@ struct Geometry3D {
 
 class SpatialAttributes {
  public:
-  // Reads kernel_shape, strides, dilations, pads, auto_pad and ceil_mode if present.
-  explicit SpatialAttributes(const OpKernelInfo& info);
+  // Reads kernel_shape, strides, dilations, pads, auto_pad and ceil_mode if present, each name
+  // after `prefix` (a fused node keeps its second op's attributes as "pool_kernel_shape", ...).
+  explicit SpatialAttributes(const OpKernelInfo& info, const std::string& prefix = "");
 
   // Resolves a forward window op (Conv, pools) for the input's spatial dims. `kernel` overrides
   // the kernel_shape attribute when non-empty (Conv takes it from W). Throws on inconsistent
