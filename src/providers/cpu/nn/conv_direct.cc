@@ -231,6 +231,14 @@ void PadPlanes(const float* x, int64_t planes, const Geometry3D& g, const Plan& 
   auto pad_rows = [&](int64_t c, int64_t r0, int64_t r1) {
     pad(x + c * in_h * in_w, in_h, in_w, pt - r0, pl, r1 - r0, pw, dst + c * plane + r0 * pw);
   };
+  const int threads = ThreadPool::DegreeOfParallelism(pool);
+  if (plan.pad_row_bounds.empty() && planes < 2 * threads) {
+    // Fewer planes than threads to balance (the stems' 3): each thread pads a band of rows.
+    ThreadPool::ParallelForParts(pool, plan.in_h, static_cast<double>(planes * pw) / 4, [&](int64_t r0, int64_t r1) {
+      for (int64_t c = 0; c < planes; ++c) pad_rows(c, r0, r1);
+    });
+    return;
+  }
   if (plan.pad_row_bounds.empty()) {
     ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(plane) / 4, [&](int64_t begin, int64_t end) {
       for (int64_t c = begin; c < end; ++c) pad_rows(c, 0, plan.in_h);

@@ -4,6 +4,8 @@
 #include "providers/cpu/nn/conv_pool.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -17,11 +19,20 @@ namespace {
 // Bytes of convolution rows (all channels) a band holds: an eighth of L2.
 constexpr int64_t kBandBytes = 256 << 10;
 
-// The band buffer of the calling thread, grown once to the largest band it has held.
-std::vector<float>& BandScratch() {
-  thread_local std::vector<float> buffer;
-  return buffer;
+// The band buffer of a thread and what it holds: convolution rows [lo, hi) of image `image`,
+// computed in call `call` for the bands before `next_item`.
+struct BandState {
+  std::vector<float> buffer;
+  uint64_t call = 0;
+  int64_t next_item = -1, lo = 0, hi = 0;
+};
+
+BandState& ThreadBandState() {
+  thread_local BandState state;
+  return state;
 }
+
+std::atomic<uint64_t> g_calls{0};
 
 }  // namespace
 
@@ -42,48 +53,49 @@ bool RunDirectConvMaxPool(const DirectConvWeights& w, const DirectConvProblem& p
   const int64_t channel_stride = band_rows * conv_w;
 
   const float* src = PrepareDirectConvInput(w, p, pool);
-  const int threads = ThreadPool::DegreeOfParallelism(pool);
-  const int64_t parts = p.batch * threads;
-  const double cost = static_cast<double>(w.k * channels * conv_h * conv_w) / 16.0 / static_cast<double>(threads);
-  ThreadPool::ParallelForStatic(pool, parts, cost, [&](int64_t part_begin, int64_t part_end) {
-    std::vector<float>& scratch = BandScratch();
-    if (scratch.size() < static_cast<size_t>(channels * channel_stride)) {
-      scratch.resize(static_cast<size_t>(channels * channel_stride));
+  const uint64_t call = ++g_calls;
+  // Work items are (image, band); each thread owns a contiguous share and carries the rows
+  // consecutive bands share, until others take what it has not reached.
+  const int64_t bands = (out_h + band - 1) / band;
+  const double band_cost = static_cast<double>(w.k * channels * band * sh * conv_w) / 32.0;
+  ThreadPool::ParallelForParts(pool, p.batch * bands, band_cost, [&](int64_t item_begin, int64_t item_end) {
+    BandState& state = ThreadBandState();
+    if (state.buffer.size() < static_cast<size_t>(channels * channel_stride)) {
+      state.buffer.resize(static_cast<size_t>(channels * channel_stride));
     }
-    float* buf = scratch.data();
-    for (int64_t part = part_begin; part < part_end; ++part) {
-      const int64_t n = part / threads, t = part % threads;
-      const int64_t first = out_h * t / threads, last = out_h * (t + 1) / threads;
-      int64_t lo = 0, hi = 0;  // convolution rows the buffer holds
-      for (int64_t r0 = first; r0 < last; r0 += band) {
-        const int64_t r1 = std::min(last, r0 + band);
-        const int64_t need_lo = rows_begin(r0), need_hi = rows_end(r1);
-        // Rows the previous band computed and this one reads move to the top of the buffer.
-        const int64_t keep_lo = std::max(need_lo, lo), keep_hi = std::min(need_hi, hi);
-        if (keep_lo < keep_hi && keep_lo > lo) {
-          for (int64_t m = 0; m < channels; ++m) {
-            float* c = buf + m * channel_stride;
-            std::memmove(c, c + (keep_lo - lo) * conv_w, static_cast<size_t>((keep_hi - keep_lo) * conv_w) * 4);
-          }
-        }
-        const int64_t compute_from = keep_lo < keep_hi ? keep_hi : need_lo;
-        if (compute_from < need_hi) {
-          RunDirectConvRows(w, p, src, n, compute_from, need_hi, buf + (compute_from - need_lo) * conv_w,
-                            channel_stride);
-        }
-        lo = need_lo;
-        hi = need_hi;
-        // The band as a plane of its own: rows [lo, hi), windows of pooled rows [r0, r1).
-        Geometry3D gb = pool_g;
-        gb.in[1] = hi - lo;
-        gb.out[1] = r1 - r0;
-        gb.pad_begin[1] = lo - (r0 * sh - pt);
-        gb.pad_end[1] = std::max<int64_t>(0, (r1 - 1) * sh - pt + reach - hi);
+    if (state.call != call || state.next_item != item_begin) state.lo = state.hi = 0;  // nothing carried over
+    float* buf = state.buffer.data();
+    for (int64_t item = item_begin; item < item_end; ++item) {
+      const int64_t n = item / bands, r0 = item % bands * band, r1 = std::min(out_h, r0 + band);
+      if (r0 == 0) state.lo = state.hi = 0;  // a new image
+      const int64_t need_lo = rows_begin(r0), need_hi = rows_end(r1);
+      // Rows the previous band computed and this one reads move to the top of the buffer.
+      const int64_t keep_lo = std::max(need_lo, state.lo), keep_hi = std::min(need_hi, state.hi);
+      if (keep_lo < keep_hi && keep_lo > state.lo) {
         for (int64_t m = 0; m < channels; ++m) {
-          MaxPoolFloat(buf + m * channel_stride, y + ((n * channels + m) * out_h + r0) * out_w, 1, gb, nullptr);
+          float* c = buf + m * channel_stride;
+          std::memmove(c, c + (keep_lo - state.lo) * conv_w, static_cast<size_t>((keep_hi - keep_lo) * conv_w) * 4);
         }
       }
+      const int64_t compute_from = keep_lo < keep_hi ? keep_hi : need_lo;
+      if (compute_from < need_hi) {
+        RunDirectConvRows(w, p, src, n, compute_from, need_hi, buf + (compute_from - need_lo) * conv_w,
+                          channel_stride);
+      }
+      state.lo = need_lo;
+      state.hi = need_hi;
+      // The band as a plane of its own: rows [lo, hi), windows of pooled rows [r0, r1).
+      Geometry3D gb = pool_g;
+      gb.in[1] = need_hi - need_lo;
+      gb.out[1] = r1 - r0;
+      gb.pad_begin[1] = need_lo - (r0 * sh - pt);
+      gb.pad_end[1] = std::max<int64_t>(0, (r1 - 1) * sh - pt + reach - need_hi);
+      for (int64_t m = 0; m < channels; ++m) {
+        MaxPoolFloat(buf + m * channel_stride, y + ((n * channels + m) * out_h + r0) * out_w, 1, gb, nullptr);
+      }
     }
+    state.call = call;
+    state.next_item = item_end;
   });
   return true;
 }
