@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/framework/kernel_registry.h"
+#include "core/framework/memcpy.h"
 #include "core/framework/tensorprotoutils.h"
 
 namespace ortlite {
@@ -243,7 +244,7 @@ NodeArg& AddInt64Constant(Graph& g, const std::string& base, const std::vector<i
 
 Node& AddFusedNode(Graph& g, const std::string& op_type, const std::string& domain, const std::vector<NodeArg*>& inputs,
                    const std::vector<NodeArg*>& outputs, const NodeAttributes& attrs) {
-  if (domain == kMSDomain) g.AddOpsetImport(kMSDomain, 1);
+  if (domain == kMSDomain || domain == kOrtliteInternalDomain) g.AddOpsetImport(domain, 1);
   return g.AddNode(g.GenerateNodeName(op_type), op_type, domain, inputs, outputs, &attrs);
 }
 
