@@ -83,17 +83,9 @@ TEST(ConvPoolFusionTest, OneThreadMatchesTheUnfusedGraph) {
   // The sessions above run two threads (each takes half of the pooled rows); here one thread
   // takes every band.
   const auto model = StemModel({3, 64, 61, 58, 7, 2, 3, 3, 2, 1, 0}, true).Build();
-  std::string bytes;
-  model.SerializeToString(&bytes);
   auto run = [&](int level) {
-    SessionOptions so;
-    so.graph_optimization_level = static_cast<GraphOptimizationLevel>(level);
-    so.intra_op_num_threads = 1;
-    InferenceSession s(so);
-    s.Load(bytes.data(), bytes.size());
-    s.Initialize();
     RunOptions ro;
-    return s.Run(ro, {"X"}, {RandomValue({2, 3, 61, 58}, 8, -2.f, 2.f)}, {});
+    return MakeSession(model, level, "", 1)->Run(ro, {"X"}, {RandomValue({2, 3, 61, 58}, 8, -2.f, 2.f)}, {});
   };
   const std::vector<OrtValue> want = run(0), got = run(99);
   ASSERT_EQ(want.size(), 1u);

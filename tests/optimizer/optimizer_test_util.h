@@ -110,12 +110,12 @@ inline void SetAttr(onnx::NodeProto& n, const std::string& name, const std::vect
 using Feeds = std::map<std::string, OrtValue>;
 
 inline std::unique_ptr<InferenceSession> MakeSession(const onnx::ModelProto& model, int level,
-                                                     const std::string& disabled = "") {
+                                                     const std::string& disabled = "", int threads = 2) {
   std::string bytes;
   model.SerializeToString(&bytes);
   SessionOptions so;
   so.graph_optimization_level = static_cast<GraphOptimizationLevel>(level);
-  so.intra_op_num_threads = 2;
+  so.intra_op_num_threads = threads;
   if (!disabled.empty()) so.config_entries["optimization.disable_specified_optimizers"] = disabled;
   auto s = std::make_unique<InferenceSession>(so);
   s->Load(bytes.data(), bytes.size());
