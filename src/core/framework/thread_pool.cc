@@ -171,6 +171,10 @@ void ThreadPool::ParallelForParts(ThreadPool* pool, int64_t total, double cost_p
                                   const std::function<void(int64_t, int64_t)>& fn) {
   if (total <= 0) return;
   const int64_t parts = std::min<int64_t>(DegreeOfParallelism(pool), total);
+  if (RunsInline(static_cast<int>(parts), total, static_cast<double>(total) * std::max(cost_per_unit, 1.0))) {
+    fn(0, total);
+    return;
+  }
   std::vector<int64_t> bounds(static_cast<size_t>(parts) + 1);
   for (int64_t p = 0; p <= parts; ++p) bounds[static_cast<size_t>(p)] = total * p / parts;
   ParallelForParts(pool, bounds, static_cast<double>(total) / static_cast<double>(parts) * std::max(cost_per_unit, 1.0),

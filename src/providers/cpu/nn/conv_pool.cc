@@ -90,9 +90,7 @@ bool RunDirectConvMaxPool(const DirectConvWeights& w, const DirectConvProblem& p
       gb.out[1] = r1 - r0;
       gb.pad_begin[1] = need_lo - (r0 * sh - pt);
       gb.pad_end[1] = std::max<int64_t>(0, (r1 - 1) * sh - pt + reach - need_hi);
-      for (int64_t m = 0; m < channels; ++m) {
-        MaxPoolFloat(buf + m * channel_stride, y + ((n * channels + m) * out_h + r0) * out_w, 1, gb, nullptr);
-      }
+      MaxPoolFloatPlanes(buf, channel_stride, y + (n * channels * out_h + r0) * out_w, out_h * out_w, channels, gb);
     }
     state.call = call;
     state.next_item = item_end;

@@ -47,6 +47,9 @@ std::unique_ptr<OpKernel> CreateConvKernel(const OpKernelInfo& info);
 
 // MaxPool of `planes` float planes (pool.cc): y planes of g.OutSize() from x planes of g.InSize().
 void MaxPoolFloat(const float* x, float* y, int64_t planes, const Geometry3D& g, ThreadPool* pool);
+// The same on the calling thread, for planes x_stride and y_stride floats apart.
+void MaxPoolFloatPlanes(const float* x, int64_t x_stride, float* y, int64_t y_stride, int64_t planes,
+                        const Geometry3D& g);
 
 }  // namespace nn
 }  // namespace ortlite

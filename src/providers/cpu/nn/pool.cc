@@ -401,6 +401,24 @@ void MaxPoolFloat(const float* x, float* y, int64_t planes, const Geometry3D& g,
   if (!FastFloatPool(PoolKind::kMax, x, y, false, planes, g, pool)) MaxPoolPlain<float>(x, y, planes, g, pool);
 }
 
+void MaxPoolFloatPlanes(const float* x, int64_t x_stride, float* y, int64_t y_stride, int64_t planes,
+                        const Geometry3D& g) {
+  static const bool avx512 = ActiveIsa() == IsaLevel::kAvx512;
+  const bool simd = avx512 && PoolPlaneAvx512Handles(g);
+  const bool separable = simd && PoolPlanesSeparableAvx512Handles(g);
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* xp = x + p * x_stride;
+    float* yp = y + p * y_stride;
+    if (separable) {
+      PoolPlanesSeparableAvx512(false, xp, yp, 1, g, nullptr);
+    } else if (simd) {
+      PoolPlaneAvx512(false, xp, yp, g, nullptr);
+    } else {
+      MaxPoolPlain<float>(xp, yp, 1, g, nullptr);
+    }
+  }
+}
+
 // One class serves every version: later attributes (storage_order, dilations, ceil_mode,
 // count_include_pad) are simply absent from earlier models.
 ONNX_CPU_KERNEL(MaxPool, 1, Pool, KernelDefBuilder())
