@@ -240,7 +240,7 @@ void PadPlanes(const float* x, int64_t planes, const Geometry3D& g, const Plan& 
     return;
   }
   if (plan.pad_row_bounds.empty()) {
-    ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(plane) / 4, [&](int64_t begin, int64_t end) {
+    ThreadPool::ParallelForParts(pool, planes, static_cast<double>(plane) / 4, [&](int64_t begin, int64_t end) {
       for (int64_t c = begin; c < end; ++c) pad_rows(c, 0, plan.in_h);
     });
     return;
@@ -262,7 +262,7 @@ void SubsamplePlanes(const float* x, int64_t planes, const Geometry3D& conv, flo
                      ThreadPool* pool) {
   const int64_t in_w = conv.in[2], out_h = conv.out[1], out_w = conv.out[2];
   const int64_t sh = conv.stride[1], sw = conv.stride[2];
-  ThreadPool::ParallelForStatic(pool, planes, static_cast<double>(out_h * out_w), [&](int64_t begin, int64_t end) {
+  ThreadPool::ParallelForParts(pool, planes, static_cast<double>(out_h * out_w), [&](int64_t begin, int64_t end) {
     for (int64_t c = begin; c < end; ++c) {
       const float* src = x + c * conv.InSize();
       float* d = dst + c * out_h * out_w;
