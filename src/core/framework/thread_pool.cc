@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <exception>
@@ -136,9 +137,13 @@ void ThreadPool::ParallelForParts(ThreadPool* pool, const std::vector<int64_t>& 
   const double item_cost = std::max(cost_per_part, 1.0) * static_cast<double>(parts) /
                            static_cast<double>(bounds.back() - bounds.front());
   const int64_t min_claim = std::max<int64_t>(1, static_cast<int64_t>(kMinClaimCycles / item_cost));
-  std::vector<PartQueue> queues(static_cast<size_t>(parts));
+  // On the stack for the usual few parts.
+  constexpr int64_t kInlineParts = 8;
+  std::array<PartQueue, kInlineParts> inline_queues;
+  std::vector<PartQueue> heap_queues(parts > kInlineParts ? static_cast<size_t>(parts) : 0);
+  PartQueue* const queues = parts > kInlineParts ? heap_queues.data() : inline_queues.data();
   for (int64_t p = 0; p < parts; ++p) {
-    queues[static_cast<size_t>(p)].Reset(bounds[static_cast<size_t>(p)], bounds[static_cast<size_t>(p) + 1]);
+    queues[p].Reset(bounds[static_cast<size_t>(p)], bounds[static_cast<size_t>(p) + 1]);
   }
   const int team = static_cast<int>(std::min<int64_t>(threads, parts));
   ErrorSlot errors;
@@ -146,19 +151,24 @@ void ThreadPool::ParallelForParts(ThreadPool* pool, const std::vector<int64_t>& 
   {
     const int64_t t = omp_get_thread_num(), n = omp_get_num_threads();
     int64_t begin = 0, end = 0;
-    // Own parts first (one per thread when the team is whole), a few items per claim so that
-    // most of the part stays open to thieves without a claim per item.
+    // Own parts first (one per thread when the team is whole): half of the part, then a quarter
+    // of what is left per claim, so that few claims are made and what a slow owner has not
+    // reached stays open to thieves.
     for (int64_t p = parts * t / n; p < parts * (t + 1) / n; ++p) {
-      PartQueue& q = queues[static_cast<size_t>(p)];
-      while (q.Claim(true, std::max(min_claim, q.Left() / 8), begin, end)) errors.Run([&] { fn(begin, end); });
+      PartQueue& q = queues[p];
+      int64_t share = 2;
+      while (q.Claim(true, std::max(min_claim, q.Left() / share), begin, end)) {
+        share = 4;
+        errors.Run([&] { fn(begin, end); });
+      }
     }
     // Then the fullest of the others, half of what is left there at a time.
     for (;;) {
       PartQueue* victim = nullptr;
       int64_t most = 0;
-      for (PartQueue& q : queues) {
-        const int64_t left = q.Left();
-        if (left > most) most = left, victim = &q;
+      for (int64_t p = 0; p < parts; ++p) {
+        const int64_t left = queues[p].Left();
+        if (left > most) most = left, victim = &queues[p];
       }
       if (!victim) break;
       if (victim->Claim(false, std::max(min_claim, (most + 1) / 2), begin, end)) errors.Run([&] { fn(begin, end); });
