@@ -19,8 +19,8 @@ namespace {
 // Bytes of convolution rows (all channels) a band holds: an eighth of L2.
 constexpr int64_t kBandBytes = 256 << 10;
 
-// The band buffer of a thread and what it holds: convolution rows [lo, hi) of image `image`,
-// computed in call `call` for the bands before `next_item`.
+// The band buffer of a thread and what it holds: convolution rows [lo, hi) of the band before
+// item `next_item`, computed in RunDirectConvMaxPool call number `call`.
 struct BandState {
   std::vector<float> buffer;
   uint64_t call = 0;
@@ -44,7 +44,7 @@ bool RunDirectConvMaxPool(const DirectConvWeights& w, const DirectConvProblem& p
   const int64_t channels = p.out_channels;
   const int64_t kh = pool_g.kernel[1], sh = pool_g.stride[1], dh = pool_g.dilation[1], pt = pool_g.pad_begin[1];
   const int64_t reach = (kh - 1) * dh + 1;  // convolution rows one pooled row's window spans
-  // Convolution rows [RowsBegin(r0), RowsEnd(r1)) feed pooled rows [r0, r1).
+  // Convolution rows [rows_begin(r0), rows_end(r1)) feed pooled rows [r0, r1).
   auto rows_begin = [&](int64_t r0) { return std::clamp<int64_t>(r0 * sh - pt, 0, conv_h); };
   auto rows_end = [&](int64_t r1) { return std::clamp<int64_t>((r1 - 1) * sh - pt + reach, 0, conv_h); };
   const int64_t row_floats = channels * conv_w;
