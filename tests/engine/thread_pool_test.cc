@@ -113,6 +113,19 @@ TEST(ThreadPoolTest, ParallelForPartsEvenSplitCoversTheRange) {
   }
 }
 
+TEST(ThreadPoolTest, ParallelForPartsRunsPartsTooLargeToCountWhole) {
+  ThreadPool two(2);
+  const int64_t half = int64_t{5} << 30;  // more items than a claim counts in 32 bits
+  std::vector<std::pair<int64_t, int64_t>> calls;
+  std::mutex mu;
+  ThreadPool::ParallelForParts(&two, std::vector<int64_t>{0, half, 2 * half}, 1e6, [&](int64_t begin, int64_t end) {
+    std::lock_guard<std::mutex> lock(mu);
+    calls.push_back({begin, end});
+  });
+  std::sort(calls.begin(), calls.end());
+  EXPECT_EQ(calls, (std::vector<std::pair<int64_t, int64_t>>{{0, half}, {half, 2 * half}}));
+}
+
 TEST(ThreadPoolTest, ParallelForPartsRethrowsTheFirstError) {
   ThreadPool two(2);
   EXPECT_THROW(ThreadPool::ParallelForParts(&two, std::vector<int64_t>{0, 50, 100}, 1e6,

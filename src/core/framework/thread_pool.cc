@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <mutex>
 
@@ -137,6 +138,15 @@ void ThreadPool::ParallelForParts(ThreadPool* pool, const std::vector<int64_t>& 
   const double item_cost = std::max(cost_per_part, 1.0) * static_cast<double>(parts) /
                            static_cast<double>(bounds.back() - bounds.front());
   const int64_t min_claim = std::max<int64_t>(1, static_cast<int64_t>(kMinClaimCycles / item_cost));
+  for (int64_t p = 0; p < parts; ++p) {
+    // Queues count items in 32 bits; parts beyond that run as ParallelForStatic's blocks.
+    if (bounds[static_cast<size_t>(p) + 1] - bounds[static_cast<size_t>(p)] > int64_t{UINT32_MAX}) {
+      ParallelForStatic(pool, parts, cost_per_part, [&](int64_t first, int64_t last) {
+        for (int64_t q = first; q < last; ++q) fn(bounds[static_cast<size_t>(q)], bounds[static_cast<size_t>(q) + 1]);
+      });
+      return;
+    }
+  }
   // On the stack for the usual few parts.
   constexpr int64_t kInlineParts = 8;
   std::array<PartQueue, kInlineParts> inline_queues;
