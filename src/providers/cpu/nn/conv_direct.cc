@@ -494,37 +494,50 @@ const float* PrepareInput(const Plan& plan, const DirectConvProblem& p, bool ref
   }
   return scratch.data();
 }
+
+// The tile for `positions` positions of the plan's layout (t.row_width > 0: whole rows).
+void ComputeTile(const Plan& plan, const DirectConvTile& t, int positions, bool reference) {
+  if (reference) {
+    DirectConvTileReference(t, positions, plan.tile_stride);
+  } else if (plan.channel_major) {
+    DirectConvChannelTileAvx512(t, positions);
+  } else if (t.row_width > 0) {
+    DirectConvRowsTileAvx512(t.row_width, positions / t.row_width, t.width, plan.tile_stride)(t);
+  } else {
+    DirectConvTileAvx512(positions, t.width, plan.tile_stride)(t);
+  }
+}
 }  // namespace
 
-const float* PrepareDirectConvInput(const DirectConvWeights& w, const DirectConvProblem& p, ThreadPool* pool) {
-  return PrepareInput(*GetPlan(w, p, 1), p, false, pool);
+DirectConvRowBands::DirectConvRowBands(const DirectConvWeights& w, const DirectConvProblem& p)
+    : w_(w), p_(p), plan_(GetPlan(w, p, 1)) {}
+
+bool DirectConvRowBands::Applies() const { return !plan_->row_first_run.empty() && !p_.residual; }
+
+const float* DirectConvRowBands::PrepareInput(ThreadPool* pool) const {
+  return nn::PrepareInput(*plan_, p_, false, pool);
 }
 
-bool DirectConvRunsByRow(const DirectConvWeights& w, const DirectConvProblem& p) {
-  return !GetPlan(w, p, 1)->row_first_run.empty();
-}
-
-void RunDirectConvRows(const DirectConvWeights& w, const DirectConvProblem& p, const float* src, int64_t n,
-                       int64_t row_begin, int64_t row_end, float* y, int64_t y_channel_stride) {
-  const std::shared_ptr<const Plan> plan_ptr = GetPlan(w, p, 1);
-  const Plan& plan = *plan_ptr;
-  ORTLITE_CHECK_ARG(!plan.row_first_run.empty() && !p.residual && row_begin >= 0 && row_end <= plan.g.out[1],
-                    "RunDirectConvRows needs row-aligned runs, no residual and rows inside the output");
+void DirectConvRowBands::Run(const float* src, int64_t n, int64_t row_begin, int64_t row_end, float* y,
+                             int64_t y_channel_stride) const {
+  const Plan& plan = *plan_;
+  ORTLITE_CHECK_ARG(Applies() && row_begin >= 0 && row_end <= plan.g.out[1],
+                    "DirectConvRowBands::Run needs row-aligned runs, no residual and rows inside the output");
   const int64_t plane = plan.in_h * plan.in_w, out_w = plan.g.out[2];
   const int64_t first = plan.row_first_run[static_cast<size_t>(row_begin)];
   const int64_t last = plan.row_first_run[static_cast<size_t>(row_end)];
   DirectConvTile t;
   t.k_offsets = plan.k_offsets.data();
-  t.k = w.k;
-  t.activation = &p.activation;
+  t.k = w_.k;
+  t.activation = &p_.activation;
   t.channel_stride = y_channel_stride;
-  for (int64_t gi = 0; gi < p.group; ++gi) {
-    const float* x = src + (n * p.in_channels + gi * plan.c_per_group) * plane;
-    for (int64_t b = 0; b < w.blocks_per_group; ++b) {
+  for (int64_t gi = 0; gi < p_.group; ++gi) {
+    const float* x = src + (n * p_.in_channels + gi * plan.c_per_group) * plane;
+    for (int64_t b = 0; b < w_.blocks_per_group; ++b) {
       const int64_t m0 = gi * plan.m_per_group + b * kBlockChannels;
-      t.width = w.block_width[static_cast<size_t>(b)];
-      t.w = w.data.get() + w.block_offset[static_cast<size_t>(gi * w.blocks_per_group + b)];
-      t.bias = p.bias ? p.bias + m0 : nullptr;
+      t.width = w_.block_width[static_cast<size_t>(b)];
+      t.w = w_.data.get() + w_.block_offset[static_cast<size_t>(gi * w_.blocks_per_group + b)];
+      t.bias = p_.bias ? p_.bias + m0 : nullptr;
       t.channels = BlockChannels(plan.m_per_group, b);
       float* yb = y + m0 * y_channel_stride - row_begin * out_w;
       for (int64_t r = first; r < last; ++r) {
@@ -539,11 +552,7 @@ void RunDirectConvRows(const DirectConvWeights& w, const DirectConvProblem& p, c
           t.next_channels = t.channels;
           t.next_positions = next.positions;
         }
-        if (plan.channel_major) {
-          DirectConvChannelTileAvx512(t, run.positions);
-        } else {
-          DirectConvTileAvx512(run.positions, t.width, plan.tile_stride)(t);
-        }
+        ComputeTile(plan, t, run.positions, false);
       }
     }
   }
@@ -558,7 +567,6 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
   const int64_t plane = plan.in_h * plan.in_w;
   const float* src = PrepareInput(plan, p, reference, pool);
   const int64_t src_group = plan.c_per_group * plane, src_image = p.in_channels * plane;
-  const int stride = plan.tile_stride;
   const int64_t blocks = w.blocks_per_group, runs = static_cast<int64_t>(plan.runs.size());
 
   // About one multiply-add per 16 lanes per channel and position, two per cycle.
@@ -621,15 +629,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
         t.next_channels = BlockChannels(m_per_group, next.b);
         t.next_positions = next.run->positions;
       }
-      if (reference) {
-        DirectConvTileReference(t, run.positions, stride);
-      } else if (plan.channel_major) {
-        DirectConvChannelTileAvx512(t, run.positions);
-      } else if (multi_row) {
-        DirectConvRowsTileAvx512(t.row_width, run.positions / t.row_width, t.width, stride)(t);
-      } else {
-        DirectConvTileAvx512(run.positions, t.width, stride)(t);
-      }
+      ComputeTile(plan, t, run.positions, reference);
     }
   });
 }

@@ -143,17 +143,26 @@ struct DirectConvProblem {
 // (tests compare the two).
 void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, ThreadPool* pool, bool reference = false);
 
-// Output rows in bands, for a consumer that takes each band while it is in cache (ConvMaxPool).
-// The input the tiles read (p.x, or a padded / column-split / subsampled copy in the calling
-// thread's scratch, valid until its next convolution), prepared with the pool's threads.
-const float* PrepareDirectConvInput(const DirectConvWeights& w, const DirectConvProblem& p, ThreadPool* pool);
-// True when every run of tiles lies in one output row, as RunDirectConvRows needs.
-bool DirectConvRunsByRow(const DirectConvWeights& w, const DirectConvProblem& p);
-// Output rows [row_begin, row_end) of image n, every channel, on the calling thread, reading
-// `src` (from PrepareDirectConvInput): row r of channel m goes to
-// y[m * y_channel_stride + (r - row_begin) * out_w]. p.residual must be null.
-void RunDirectConvRows(const DirectConvWeights& w, const DirectConvProblem& p, const float* src, int64_t n,
-                       int64_t row_begin, int64_t row_end, float* y, int64_t y_channel_stride);
+// Output rows in bands, for a consumer that takes each band while it is in cache (ConvMaxPool):
+// the single-thread plan of `p`, looked up once for every band.
+class DirectConvRowBands {
+ public:
+  DirectConvRowBands(const DirectConvWeights& w, const DirectConvProblem& p);
+  // True when every run of tiles lies in one output row and p has no residual, as Run needs.
+  bool Applies() const;
+  // The input the tiles read (p.x, or a padded / column-split / subsampled copy in the calling
+  // thread's scratch, valid until its next convolution), prepared with the pool's threads.
+  const float* PrepareInput(ThreadPool* pool) const;
+  // Output rows [row_begin, row_end) of image n, every channel, on the calling thread, reading
+  // `src` (from PrepareInput): row r of channel m goes to
+  // y[m * y_channel_stride + (r - row_begin) * out_w].
+  void Run(const float* src, int64_t n, int64_t row_begin, int64_t row_end, float* y, int64_t y_channel_stride) const;
+
+ private:
+  const DirectConvWeights& w_;
+  const DirectConvProblem& p_;
+  std::shared_ptr<const DirectConvPlan> plan_;
+};
 
 }  // namespace nn
 }  // namespace ortlite

@@ -38,7 +38,8 @@ std::atomic<uint64_t> g_calls{0};
 
 bool RunDirectConvMaxPool(const DirectConvWeights& w, const DirectConvProblem& p, const Geometry3D& pool_g, float* y,
                           ThreadPool* pool) {
-  if (p.residual || !DirectConvRunsByRow(w, p)) return false;
+  const DirectConvRowBands rows(w, p);
+  if (!rows.Applies()) return false;
   const Geometry3D& cg = p.g;
   const int64_t conv_h = cg.out[1], conv_w = cg.out[2], out_h = pool_g.out[1], out_w = pool_g.out[2];
   const int64_t channels = p.out_channels;
@@ -52,7 +53,7 @@ bool RunDirectConvMaxPool(const DirectConvWeights& w, const DirectConvProblem& p
   const int64_t band_rows = (band - 1) * sh + reach;  // the most convolution rows a band holds
   const int64_t channel_stride = band_rows * conv_w;
 
-  const float* src = PrepareDirectConvInput(w, p, pool);
+  const float* src = rows.PrepareInput(pool);
   const uint64_t call = ++g_calls;
   // Work items are (image, band); each thread owns a contiguous share and carries the rows
   // consecutive bands share, until others take what it has not reached.
@@ -79,8 +80,7 @@ bool RunDirectConvMaxPool(const DirectConvWeights& w, const DirectConvProblem& p
       }
       const int64_t compute_from = keep_lo < keep_hi ? keep_hi : need_lo;
       if (compute_from < need_hi) {
-        RunDirectConvRows(w, p, src, n, compute_from, need_hi, buf + (compute_from - need_lo) * conv_w,
-                          channel_stride);
+        rows.Run(src, n, compute_from, need_hi, buf + (compute_from - need_lo) * conv_w, channel_stride);
       }
       state.lo = need_lo;
       state.hi = need_hi;
