@@ -21,8 +21,15 @@ namespace nn {
 
 namespace {
 
-// Weights are read once per tile and stream from L2: fetch this many k steps ahead.
+// Weights are read once per tile and stream from L2: fetch this many k steps ahead into L1.
 constexpr int kWeightStepsAhead = 16;
+// The first tile of a block reads its weights from memory (a layer's weights are evicted by the
+// rest of the network), where the hardware prefetcher stops at every 4 KiB page. Fetching into
+// L2 this many steps ahead (24 KiB with 32-channel blocks) hides that latency; for later tiles the
+// fetch hits L2. Measured on resnet50 at 1 thread: the layers whose weights outweigh their images
+// 5-11 % faster, the whole model 3-6 %; 48 and 96 steps gained less, 384 nothing, and an L3 hint
+// lost.
+constexpr int kWeightStepsAheadL2 = 192;
 // Input lines a tile reads next (the following tile of the row starts R * stride floats on).
 // The rows of the coming k steps are fetched too: channel rows lie 4 KiB or more apart in large
 // images, beyond what the hardware's stride prefetcher follows.
@@ -82,12 +89,14 @@ inline void PrefetchTileRows(const DirectConvTile& t) {
   }
 }
 
-// The packed weights kWeightStepsAhead k steps on (NB vectors per step).
+// The packed weights kWeightStepsAhead k steps on into L1 and kWeightStepsAheadL2 into L2 (NB
+// vectors per step).
 template <int NB>
 __attribute__((always_inline)) inline void PrefetchWeights(const float* w) {
 #pragma GCC unroll 2
   for (int v = 0; v < NB; ++v) {
     _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAhead * 16 * NB + 16 * v), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(w + kWeightStepsAheadL2 * 16 * NB + 16 * v), _MM_HINT_T1);
   }
 }
 
