@@ -89,8 +89,12 @@ struct TileOperands {
   const int64_t* offsets;
 };
 
-// Floats of packed B (4 KiB) a tile of at most 4 rows fetches ahead of what it reads.
+// Floats of packed B (4 KiB) a tile of at most 4 rows fetches ahead of what it reads into L1,
+// and (8 KiB) into L2. The L2 fetches keep more misses in flight than L1's fill buffers allow:
+// twelve [1,2048]x[2048,1000] Gemms (pre-packed weights streaming from memory) ran 26 % faster
+// with them; 16 and 32 KiB ahead gained slightly less.
 constexpr int64_t kSmallTileBAhead = 1024;
+constexpr int64_t kSmallTileBAheadL2 = 2048;
 
 // The tile's first ROWS rows (of the A_STRIDE a packed panel holds) and first 16 * VECS columns:
 // edge tiles with few rows or columns skip the multiply-adds nobody stores.
@@ -148,6 +152,8 @@ void TileKernel(int64_t k, const TileOperands& in, float* __restrict c, int64_t 
         // outstanding misses allow. Fetching far ahead keeps more of them in flight.
         _mm_prefetch(reinterpret_cast<const char*>(b + kSmallTileBAhead), _MM_HINT_T0);
         if (VECS == 2) _mm_prefetch(reinterpret_cast<const char*>(b + kSmallTileBAhead + 16), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(b + kSmallTileBAheadL2), _MM_HINT_T1);
+        if (VECS == 2) _mm_prefetch(reinterpret_cast<const char*>(b + kSmallTileBAheadL2 + 16), _MM_HINT_T1);
       }
 #pragma GCC unroll 2
       for (int v = 0; v < VECS; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
