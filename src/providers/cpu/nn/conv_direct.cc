@@ -39,8 +39,6 @@ bool SubsampledPointwise(const Geometry3D& g) {
   return g.KernelSize() == 1 && !Padded(g) && (g.stride[1] > 1 || g.stride[2] > 1);
 }
 
-using PositionRun = DirectConvRun;
-
 // `count` positions in near-equal runs of at most `max_run`; for channel-major tiles (`vectors`)
 // in whole 16-position vectors as far as possible.
 template <typename F>
@@ -581,7 +579,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
     t.row_stride = g.stride[1] * plan.in_w;
     // Where item `item` computes.
     struct Place {
-      const PositionRun* run;
+      const DirectConvRun* run;
       int64_t n, gi, b, m0, y_offset;
     };
     auto place = [&](int64_t item) {
@@ -608,7 +606,7 @@ void RunDirectConv(const DirectConvWeights& w, const DirectConvProblem& p, Threa
     Place next = first < last ? place(first) : Place{};
     for (int64_t item = first; item < last; ++item) {
       const Place q = next;
-      const PositionRun& run = *q.run;
+      const DirectConvRun& run = *q.run;
       const int64_t b = q.b, m0 = q.m0, y_offset = q.y_offset;
       t.x = src + q.n * src_image + q.gi * src_group + run.x_offset;
       t.width = w.block_width[static_cast<size_t>(b)];

@@ -317,6 +317,14 @@ void DirectConvSubsampleRowAvx512(const float* row, int64_t count, int64_t strid
   }
 }
 
+namespace {
+// Lanes of the 16 padded columns from `col` on that lie in the data columns [pad_left, pad_left + in_w).
+__mmask16 DataLanes(int64_t col, int64_t pad_left, int64_t in_w) {
+  const int64_t lo = std::max<int64_t>(0, pad_left - col), hi = std::min<int64_t>(16, pad_left + in_w - col);
+  return hi > lo ? static_cast<__mmask16>(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
+}
+}  // namespace
+
 // Row by row, whole vectors: each store covers padding and data alike (the loads are masked to
 // the data columns), so no row costs a library call.
 void DirectConvPadPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
@@ -333,22 +341,11 @@ void DirectConvPadPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_
     }
     const float* row = x + ih * in_w - pad_left;  // column j of the padded row reads row[j]
     for (int64_t j = 0; j < out_w; j += 16) {
-      // Lanes whose column lies in [pad_left, pad_left + in_w) read the input.
-      const int64_t lo = std::max<int64_t>(0, pad_left - j), hi = std::min<int64_t>(16, pad_left + in_w - j);
-      const __mmask16 valid = hi > lo ? static_cast<__mmask16>(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
-      const __m512 v = _mm512_maskz_loadu_ps(valid, row + j);
+      const __m512 v = _mm512_maskz_loadu_ps(DataLanes(j, pad_left, in_w), row + j);
       _mm512_mask_storeu_ps(d + j, FirstLanes(static_cast<int>(std::min<int64_t>(16, out_w - j))), v);
     }
   }
 }
-
-namespace {
-// Lanes of the 16 padded columns from `col` on that lie in the data columns [pad_left, pad_left + in_w).
-__mmask16 DataLanes(int64_t col, int64_t pad_left, int64_t in_w) {
-  const int64_t lo = std::max<int64_t>(0, pad_left - col), hi = std::min<int64_t>(16, pad_left + in_w - col);
-  return hi > lo ? static_cast<__mmask16>(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
-}
-}  // namespace
 
 void DirectConvPadSplitPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
                                    int64_t out_h, int64_t out_w, float* dst) {

@@ -250,7 +250,7 @@ bool FastFloatPool(PoolKind kind, const float* x, float* y, bool count_include_p
   const int64_t in_size = g.InSize(), out_size = g.OutSize();
   const bool separable = PoolPlanesSeparableAvx512Handles(g);
   ThreadPool::ParallelForParts(pool, planes, static_cast<double>(out_size * g.KernelSize()) / 8,
-                             [&](int64_t begin, int64_t end) {
+                               [&](int64_t begin, int64_t end) {
     if (separable) {
       PoolPlanesSeparableAvx512(average, x + begin * in_size, y + begin * out_size, end - begin, g, divisor.data());
       return;
