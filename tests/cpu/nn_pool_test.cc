@@ -20,6 +20,8 @@ std::vector<float> RandomValues(int64_t n, unsigned seed) {
 
 enum class Kind { kMax, kAvg, kLp };
 
+// Fields are assigned whole vectors (std::vector<int64_t>{...}), not braced lists: GCC 12 flags a
+// braced list copied into an empty vector with a false -Wnonnull.
 struct PoolSpec {
   std::vector<int64_t> x_dims, kernel, strides, dilations, pads;
   bool ceil_mode = false;
@@ -50,7 +52,7 @@ PoolResult NaivePool(Kind kind, const PoolSpec& s, const std::vector<float>& x) 
     pe[3 - r + i] = s.pads.empty() ? 0 : s.pads[i + r];
   }
   PoolResult res;
-  res.y_dims = {s.x_dims[0], s.x_dims[1]};
+  res.y_dims = std::vector<int64_t>{s.x_dims[0], s.x_dims[1]};
   for (size_t d = 3 - r; d < 3; ++d) {
     const int64_t span = in[d] + pb[d] + pe[d] - ((k[d] - 1) * dl[d] + 1);
     out[d] = (s.ceil_mode ? (span + st[d] - 1) / st[d] : span / st[d]) + 1;
@@ -127,10 +129,10 @@ TEST(NnPoolTest, RandomGeometriesVectorPath) {
   for (int iter = 0; iter < 40; ++iter) {
     PoolSpec s;
     const int64_t kh = pick(1, 3), kw = pick(1, 4);
-    s.kernel = {kh, kw};
-    s.strides = {pick(1, 2), iter % 8 == 7 ? 3 : pick(1, 2)};
-    s.pads = {pick(0, kh - 1), pick(0, kw - 1), pick(0, kh - 1), pick(0, kw - 1)};
-    s.x_dims = {1, pick(1, 3), pick(kh, 12), pick(kw, 70)};
+    s.kernel = std::vector<int64_t>{kh, kw};
+    s.strides = std::vector<int64_t>{pick(1, 2), iter % 8 == 7 ? 3 : pick(1, 2)};
+    s.pads = std::vector<int64_t>{pick(0, kh - 1), pick(0, kw - 1), pick(0, kh - 1), pick(0, kw - 1)};
+    s.x_dims = std::vector<int64_t>{1, pick(1, 3), pick(kh, 12), pick(kw, 70)};
     s.ceil_mode = iter % 3 == 0;
     s.count_include_pad = iter % 2 == 0;
     CheckPool(iter % 2 ? Kind::kMax : Kind::kAvg, s, 900 + iter, iter % 4 == 0 ? 10 : 12);
@@ -147,11 +149,11 @@ TEST(NnPoolTest, SquareWindowsSeparablePath) {
     for (int64_t stride : {1, 2}) {
       for (int iter = 0; iter < 6; ++iter) {
         PoolSpec s;
-        s.kernel = {k, k};
-        s.strides = {stride, stride};
+        s.kernel = std::vector<int64_t>{k, k};
+        s.strides = std::vector<int64_t>{stride, stride};
         const int64_t pad = iter % 2 ? pick(0, k - 1) : 0;
-        s.pads = {pad, pad, pick(0, k - 1), pick(0, k - 1)};
-        s.x_dims = {pick(1, 2), pick(1, 9), pick(k, 30), pick(k, 75)};
+        s.pads = std::vector<int64_t>{pad, pad, pick(0, k - 1), pick(0, k - 1)};
+        s.x_dims = std::vector<int64_t>{pick(1, 2), pick(1, 9), pick(k, 30), pick(k, 75)};
         s.ceil_mode = iter % 3 == 1;
         s.count_include_pad = iter % 2 == 0;
         CheckPool(iter % 2 ? Kind::kMax : Kind::kAvg, s, seed++, 12);
