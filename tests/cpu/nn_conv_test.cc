@@ -334,6 +334,21 @@ TEST(NnConvTest, DepthwiseRowBlocks) {
   }
 }
 
+TEST(NnConvTest, DepthwisePairsOfSmallPlanes) {
+  // Output rows of at most 8 columns go two planes to a vector: widths 1 to 8 at strides 1 and 2,
+  // rows and columns reaching into the padding, odd plane counts (the last plane alone), pairs
+  // spanning two images, and channel multipliers (pairs reading one input plane).
+  unsigned seed = 360;
+  for (int64_t out_w : {1, 3, 7, 8}) {
+    for (int64_t stride : {1, 2}) {
+      const int64_t width = stride == 1 ? out_w : 2 * out_w;
+      CheckConv({{1, 7, 5, width}, 7, {3, 3}, 7, {stride, stride}, {}, {1, 1, 1, 1}, true}, seed++);
+      CheckConv({{2, 3, 9, width + 1}, 3, {3, 3}, 3, {stride, stride}, {}, {0, 1, 2, 0}, false}, seed++);
+      CheckConv({{1, 3, 4, width + 2}, 6, {3, 3}, 3, {stride, stride}, {}, {}, true}, seed++);
+    }
+  }
+}
+
 TEST(NnConvTest, Im2ColPanelsMatchesReference) {
   std::mt19937 rng(5);
   auto pick = [&](int lo, int hi) { return static_cast<int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
@@ -423,8 +438,10 @@ TEST(NnConvTest, FusedConvActivations) {
   const ConvSpec pointwise{{2, 7, 6, 6}, 13, {1, 1}, 1, {}, {}, {}, false};
   const ConvSpec depthwise{{1, 6, 10, 21}, 6, {3, 3}, 6, {2, 2}, {}, {1, 1, 1, 1}, true};
   const ConvSpec small_image{{1, 48, 7, 7}, 64, {3, 3}, 1, {}, {}, {1, 1, 1, 1}, true};
+  // Depthwise planes two to a vector, a pair spanning both images.
+  const ConvSpec small_depthwise{{2, 5, 7, 7}, 5, {3, 3}, 5, {}, {}, {1, 1, 1, 1}, true};
   unsigned seed = 500;
-  for (const ConvSpec* c : {&general, &pointwise, &depthwise, &small_image}) {
+  for (const ConvSpec* c : {&general, &pointwise, &depthwise, &small_image, &small_depthwise}) {
     CheckFusedConv(*c, "Relu", {}, false, seed++);
     CheckFusedConv(*c, "Clip", {0.f, 0.5f}, false, seed++);
     CheckFusedConv(*c, "LeakyRelu", {0.2f}, true, seed++);

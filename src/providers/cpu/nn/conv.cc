@@ -31,6 +31,10 @@ namespace nn {
 // conv_kernels_avx512.cc
 bool DepthwiseConvPlaneAvx512(const float* x, const float* w, float bias, const Activation& act, float* y,
                               const Geometry3D& g, bool* activated);
+bool DepthwisePlanePairFitsAvx512(const Geometry3D& g);
+void DepthwiseConvPlanePairAvx512(const float* const (&x)[2], const float* const (&w)[2], const float (&bias)[2],
+                                  const Activation& act, float* const (&y)[2], const Geometry3D& g,
+                                  bool* activated);
 void CopyRowsAvx512(const float* src, int64_t src_stride, const float* residual, int64_t residual_stride,
                     const Activation& act, int64_t rows, int64_t width, float* dst, int64_t dst_stride);
 
@@ -102,7 +106,14 @@ void DepthwisePlaneReference(const T* xp, const T* wp, T bias, T* yp, const Geom
   }
 }
 
-// One output plane per task; bias, residual and activation applied per plane while it is hot.
+// Planes whose output rows are at most 8 wide (3x3 windows) go two to a vector on AVX-512 hosts.
+bool DepthwisePairsApply(const Geometry3D& g) {
+  static const bool avx512 = ActiveIsa() == IsaLevel::kAvx512;
+  return avx512 && DepthwisePlanePairFitsAvx512(g);
+}
+
+// One output plane per task (or a pair, see DepthwisePairsApply); bias, residual and activation
+// applied per plane while it is hot.
 template <typename T>
 void DepthwiseConv(const T* x, const T* w, const T* bias, const T* residual, const Activation& act, T* y,
                    const ConvProblem& p, ThreadPool* pool) {
@@ -110,10 +121,39 @@ void DepthwiseConv(const T* x, const T* w, const T* bias, const T* residual, con
   const int64_t in_size = g.InSize(), out_size = g.OutSize(), ks = g.KernelSize();
   const int64_t m_per_group = p.MPerGroup();
   const int64_t planes = p.batch * p.out_channels;
-  ThreadPool::ParallelForParts(pool, planes, static_cast<double>(out_size * ks * 2), [&](int64_t begin, int64_t end) {
+  auto input_plane = [&](int64_t plane) {
+    return x + (plane / p.out_channels * p.in_channels + plane % p.out_channels / m_per_group) * in_size;
+  };
+  // Small planes go two at a time where the host has a kernel for it (one task per pair).
+  bool pairs = false;
+  if constexpr (std::is_same_v<T, float>) pairs = planes >= 2 && DepthwisePairsApply(g);
+  const int64_t tasks = pairs ? (planes + 1) / 2 : planes;
+  const double task_cost = static_cast<double>(out_size * ks * 2) * (pairs ? 2 : 1);
+  ThreadPool::ParallelForParts(pool, tasks, task_cost, [&](int64_t task_begin, int64_t task_end) {
+    int64_t begin = task_begin, end = task_end;
+    if constexpr (std::is_same_v<T, float>) {
+      if (pairs) {
+        begin = 2 * task_begin;
+        end = std::min(planes, 2 * task_end);
+        for (; begin + 1 < end; begin += 2) {
+          const int64_t m[2] = {begin % p.out_channels, (begin + 1) % p.out_channels};
+          const float* const xs[2] = {input_plane(begin), input_plane(begin + 1)};
+          const float* const ws[2] = {w + m[0] * ks, w + m[1] * ks};
+          const float bs[2] = {bias ? bias[m[0]] : 0.f, bias ? bias[m[1]] : 0.f};
+          float* const ys[2] = {y + begin * out_size, y + (begin + 1) * out_size};
+          bool activated = false;
+          DepthwiseConvPlanePairAvx512(xs, ws, bs, residual ? Activation{} : act, ys, g, &activated);
+          for (int i = 0; i < 2; ++i) {
+            FinishPlane(ys[i], residual ? residual + (begin + i) * out_size : nullptr, activated ? Activation{} : act,
+                        out_size);
+          }
+        }
+      }
+    }
+    // Planes one at a time (the last one of an odd count, when in pairs).
     for (int64_t plane = begin; plane < end; ++plane) {
-      const int64_t n = plane / p.out_channels, m = plane % p.out_channels;
-      const T* xp = x + (n * p.in_channels + m / m_per_group) * in_size;
+      const int64_t m = plane % p.out_channels;
+      const T* xp = input_plane(plane);
       T* yp = y + plane * out_size;
       const T b = bias ? bias[m] : T(0);
       if constexpr (std::is_same_v<T, float>) {

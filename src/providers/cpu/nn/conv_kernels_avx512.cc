@@ -1,5 +1,6 @@
 // AVX-512 pieces of the convolution: im2col straight into GEMM panels, and the depthwise plane
-// (16 output columns per vector, masked at the image borders).
+// (16 output columns per vector, masked at the image borders; planes at most 8 columns wide two
+// to a vector).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -343,6 +344,55 @@ void Depthwise3x3Plane(const float* x, const float* w, float bias, const Activat
   }
 }
 
+// Two 3x3 planes per vector, lanes 0-7 plane 0 and lanes 8-15 plane 1, for output rows at most 8
+// wide (mobilenet_v2's 14x14 and 7x7 layers): one plane per vector would leave more than half of
+// the lanes idle and pay the row loop for each plane alone.
+template <int S>
+void Depthwise3x3PlanePair(const float* const (&x)[2], const float* const (&w)[2], const float (&bias)[2],
+                           const Activation& act, float* const (&y)[2], const Geometry3D& g) {
+  const int64_t in_h = g.in[1], in_w = g.in[2], out_h = g.out[1], out_w = g.out[2];
+  const int64_t pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
+  // Kernel column kw reads input columns kw - pad_l + S * ow of output column ow: stride 1 as 8
+  // lanes of each plane, stride 2 as 16 lanes whose even ones are kept.
+  __mmask16 load_mask[3];
+  for (int kw = 0; kw < 3; ++kw) {
+    const int64_t c0 = kw - pad_l, span = S == 1 ? out_w : 2 * out_w - 1;
+    load_mask[kw] = LaneRange(std::max<int64_t>(0, -c0), std::min<int64_t>(span, in_w - c0));
+  }
+  __m512 wv[3][3];
+  for (int i = 0; i < 9; ++i) {
+    wv[i / 3][i % 3] = _mm512_insertf32x8(_mm512_set1_ps(w[0][i]), _mm256_set1_ps(w[1][i]), 1);
+  }
+  const __m512 vbias = _mm512_insertf32x8(_mm512_set1_ps(bias[0]), _mm256_set1_ps(bias[1]), 1);
+  const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __mmask8 store_mask = static_cast<__mmask8>(LaneRange(0, out_w));
+  for (int64_t oh = 0; oh < out_h; ++oh) {
+    __m512 acc = vbias;
+#pragma GCC unroll 3
+    for (int kh = 0; kh < 3; ++kh) {
+      const int64_t ih = oh * S - pad_t + kh;
+      if (ih < 0 || ih >= in_h) continue;
+      const int64_t offset = ih * in_w - pad_l;
+#pragma GCC unroll 3
+      for (int kw = 0; kw < 3; ++kw) {
+        __m512 in;
+        if (S == 1) {
+          const __mmask8 m = static_cast<__mmask8>(load_mask[kw]);
+          in = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_maskz_loadu_ps(m, x[0] + offset + kw)),
+                                  _mm256_maskz_loadu_ps(m, x[1] + offset + kw), 1);
+        } else {
+          in = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(load_mask[kw], x[0] + offset + kw), evens,
+                                      _mm512_maskz_loadu_ps(load_mask[kw], x[1] + offset + kw));
+        }
+        acc = _mm512_fmadd_ps(in, wv[kh][kw], acc);
+      }
+    }
+    acc = ActivateVector(acc, act);
+    _mm256_mask_storeu_ps(y[0] + oh * out_w, store_mask, _mm512_castps512_ps256(acc));
+    _mm256_mask_storeu_ps(y[1] + oh * out_w, store_mask, _mm512_extractf32x8_ps(acc, 1));
+  }
+}
+
 }  // namespace
 
 // 2-D depthwise plane (3x3 or 5x5, dilation 1, equal strides 1 or 2, rows up to 1024 columns):
@@ -362,6 +412,27 @@ bool DepthwiseConvPlaneAvx512(const float* x, const float* w, float bias, const 
   if (k == 5 && s == 1) return DepthwisePlane<5, 5, 1>(x, w, bias, fused, y, g), true;
   if (k == 5 && s == 2) return DepthwisePlane<5, 5, 2>(x, w, bias, fused, y, g), true;
   return false;
+}
+
+// True when DepthwiseConvPlanePairAvx512 computes planes of this geometry: 2-D, 3x3, dilation 1,
+// equal strides 1 or 2, output rows at most 8 wide.
+bool DepthwisePlanePairFitsAvx512(const Geometry3D& g) {
+  return g.in[0] == 1 && g.out[0] == 1 && g.kernel[1] == 3 && g.kernel[2] == 3 && g.dilation[1] == 1 &&
+         g.dilation[2] == 1 && g.stride[1] == g.stride[2] && g.stride[2] <= 2 && g.out[2] <= 8;
+}
+
+// Two depthwise planes of a geometry DepthwisePlanePairFitsAvx512 accepts. The activation is
+// applied in registers when it is Relu, Clip or LeakyRelu (*activated = true).
+void DepthwiseConvPlanePairAvx512(const float* const (&x)[2], const float* const (&w)[2], const float (&bias)[2],
+                                  const Activation& act, float* const (&y)[2], const Geometry3D& g,
+                                  bool* activated) {
+  const Activation fused = VectorActivation(act) ? act : Activation{};
+  *activated = act.kind != ActivationKind::kNone && VectorActivation(act);
+  if (g.stride[2] == 1) {
+    Depthwise3x3PlanePair<1>(x, w, bias, fused, y, g);
+  } else {
+    Depthwise3x3PlanePair<2>(x, w, bias, fused, y, g);
+  }
 }
 
 }  // namespace nn
