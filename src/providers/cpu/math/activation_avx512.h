@@ -17,6 +17,11 @@ inline __mmask16 FirstLanes(int64_t n) {
   return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1u);
 }
 
+// Lanes [begin, end) of 16, clamped to [0, 16) (none when end <= begin).
+inline __mmask16 LaneRange(int64_t begin, int64_t end) {
+  return static_cast<__mmask16>(FirstLanes(end) & ~FirstLanes(begin));
+}
+
 // p0, p1: Clip's min and max, or LeakyRelu's alpha in p0. Kinds not applied in registers pass v.
 inline __m512 Activate(__m512 v, ActivationKind kind, __m512 p0, __m512 p1) {
   switch (kind) {

@@ -728,6 +728,13 @@ void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const float* b_base, con
   RunWithPackedA(a, N, b, C, ldc, ep, pool);
 }
 
+void SgemmWithPackedAB(const PackedSgemmA& a, int64_t N, const float* b_panels, float* C, int64_t ldc,
+                       const GemmEpilogue& ep, ThreadPool* pool) {
+  gemm_detail::OperandB<float> b;
+  b.packed = b_panels;
+  RunWithPackedA(a, N, b, C, ldc, ep, pool);
+}
+
 void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedSgemmB& b,
                       float beta, float* C, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep) {
   const int64_t N = b.N(), K = b.K();

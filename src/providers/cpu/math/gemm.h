@@ -245,6 +245,10 @@ void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const SgemmBPacker& pack
 // reading up to 32 columns past N must stay inside the caller's buffer (the values are unused).
 void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const float* b_base, const int64_t* b_row_offsets, float* C,
                       int64_t ldc, const GemmEpilogue& ep, ThreadPool* pool);
+// The same with B (a.K() x N) already in the micro-kernel's column panels (a.Kernel().nr columns
+// each, panel j at b_panels + j * a.K() * nr; columns past N are read but not stored).
+void SgemmWithPackedAB(const PackedSgemmA& a, int64_t N, const float* b_panels, float* C, int64_t ldc,
+                       const GemmEpilogue& ep, ThreadPool* pool);
 // C[M,N] = epilogue(alpha * op(A) x packed_b + beta * C), K and N from `b`.
 void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedSgemmB& b,
                       float beta, float* C, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep = GemmEpilogue{});

@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "providers/cpu/math/activation_avx512.h"
 #include "providers/cpu/nn/spatial_attributes.h"
 
 // GCC 12 flags the _mm512_undefined_ps() inside _mm512_max_ps as maybe-uninitialized.
@@ -17,12 +18,7 @@ namespace nn {
 
 namespace {
 
-inline __mmask16 Lanes(int64_t begin, int64_t end) {
-  begin = std::max<int64_t>(begin, 0);
-  end = std::min<int64_t>(end, 16);
-  if (end <= begin) return 0;
-  return static_cast<__mmask16>(((1u << end) - 1u) & ~((1u << begin) - 1u));
-}
+using avx512::LaneRange;
 
 constexpr int kMaxVectors = 64;  // output rows up to 1024 columns
 constexpr int kMaxKernel = 8;
@@ -56,8 +52,8 @@ void PoolPlaneAvx512(bool average, const float* x, float* y, const Geometry3D& g
     const int64_t span = sw == 1 ? valid_out : 2 * valid_out - 1;
     for (int64_t kw = 0; kw < kw_n; ++kw) {
       const int64_t c0 = b * 16 * sw + kw - g.pad_begin[2];
-      lo[b][kw] = Lanes(-c0, std::min<int64_t>(span, in_w - c0));
-      hi[b][kw] = Lanes(-c0 - 16, std::min<int64_t>(span - 16, in_w - c0 - 16));
+      lo[b][kw] = LaneRange(-c0, std::min<int64_t>(span, in_w - c0));
+      hi[b][kw] = LaneRange(-c0 - 16, std::min<int64_t>(span - 16, in_w - c0 - 16));
     }
   }
   const __m512 fill = _mm512_set1_ps(average ? 0.f : -std::numeric_limits<float>::infinity());
@@ -75,7 +71,7 @@ void PoolPlaneAvx512(bool average, const float* x, float* y, const Geometry3D& g
           acc = average ? _mm512_add_ps(acc, v) : _mm512_max_ps(acc, v);
         }
       }
-      const __mmask16 store = Lanes(0, out_w - b * 16);
+      const __mmask16 store = LaneRange(0, out_w - b * 16);
       if (average) acc = _mm512_div_ps(acc, _mm512_maskz_loadu_ps(store, divisor + oh * out_w + b * 16));
       _mm512_mask_storeu_ps(yrow + b * 16, store, acc);
     }
@@ -103,8 +99,8 @@ void PoolPlanesSeparable(const float* x, float* y, int64_t planes, const Geometr
     inside[b] = true;
     for (int kw = 0; kw < K; ++kw) {
       const int64_t c0 = b * 16 * S + kw - pad_l;
-      lo[b][kw] = Lanes(-c0, std::min<int64_t>(span, in_w - c0));
-      hi[b][kw] = Lanes(-c0 - 16, std::min<int64_t>(span - 16, in_w - c0 - 16));
+      lo[b][kw] = LaneRange(-c0, std::min<int64_t>(span, in_w - c0));
+      hi[b][kw] = LaneRange(-c0 - 16, std::min<int64_t>(span - 16, in_w - c0 - 16));
       inside[b] = inside[b] && c0 >= 0 && c0 + span <= in_w;
     }
   }
@@ -152,7 +148,7 @@ void PoolPlanesSeparable(const float* x, float* y, int64_t planes, const Geometr
         for (int64_t kh = kh_begin; kh < kh_end; ++kh) {
           acc = combine(acc, _mm512_loadu_ps(rows + ((ih0 + kh) * vectors + b) * 16));
         }
-        const __mmask16 store = Lanes(0, out_w - b * 16);
+        const __mmask16 store = LaneRange(0, out_w - b * 16);
         if (AVERAGE) acc = _mm512_div_ps(acc, _mm512_maskz_loadu_ps(store, divisor + oh * out_w + b * 16));
         _mm512_mask_storeu_ps(yp + oh * out_w + b * 16, store, acc);
       }
@@ -180,7 +176,7 @@ void Pool3x3Stride2Planes(const float* x, float* y, int64_t planes, const Geomet
   __mmask16 load_mask[NV];
   bool full[NV];
   for (int v = 0; v < NV; ++v) {
-    load_mask[v] = Lanes(pad_l - 16 * v, pad_l + in_w - 16 * v);
+    load_mask[v] = LaneRange(pad_l - 16 * v, pad_l + in_w - 16 * v);
     full[v] = load_mask[v] == 0xffff;
   }
   const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
@@ -212,7 +208,7 @@ void Pool3x3Stride2Planes(const float* x, float* y, int64_t planes, const Geomet
         const __m512 lo2 = ShiftTwo(lo, hi), hi2 = ShiftTwo(hi, next);
         __m512 out = combine(combine(_mm512_permutex2var_ps(lo, even, hi), _mm512_permutex2var_ps(lo, odd, hi)),
                              _mm512_permutex2var_ps(lo2, even, hi2));
-        const __mmask16 store = Lanes(0, out_w - 16 * b);
+        const __mmask16 store = LaneRange(0, out_w - 16 * b);
         if (store == 0) break;
         if (AVERAGE) out = _mm512_div_ps(out, _mm512_maskz_loadu_ps(store, divisor + oh * out_w + 16 * b));
         _mm512_mask_storeu_ps(yp + oh * out_w + 16 * b, store, out);

@@ -1,0 +1,210 @@
+#include "providers/cpu/nn/conv_winograd.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "providers/cpu/common/cpu_features.h"
+#include "providers/cpu/nn/nn_common.h"
+
+namespace ortlite {
+namespace nn {
+
+namespace {
+
+// Fewer channels than this leave the GEMMs too short to pay for the transforms.
+constexpr int64_t kMinWinogradChannels = 32;
+// Smaller images are dominated by their weights, which the Winograd form makes 16/9 larger.
+constexpr int64_t kMinWinogradOutputPositions = 28 * 28;
+// Floats of V (and of M) per block: half a MiB each, so that both stay in L2 between the
+// transforms and the GEMMs.
+constexpr int64_t kBlockFloats = 128 * 1024;
+
+int64_t RoundUp(int64_t v, int64_t unit) { return (v + unit - 1) / unit * unit; }
+
+// Where column j of channel row `ch` lies in a V_xi of `channels` rows in panels of `panel`
+// columns.
+inline int64_t PanelOffset(int64_t channels, int64_t panel, int64_t ch, int64_t j) {
+  return j / panel * channels * panel + ch * panel + j % panel;
+}
+
+// Grow-only per-thread buffers for V and M, 64-byte aligned (every V_xi and M_xi row of panels
+// then starts on a cache line) and zero when first grown (the panel columns past a block's last
+// tile are read, never written).
+float* AlignedThreadBuffer(int which, int64_t floats) {
+  thread_local std::vector<float> buffers[2];
+  std::vector<float>& buffer = buffers[which];
+  const size_t needed = static_cast<size_t>(floats) + 16;
+  if (buffer.size() < needed) buffer.assign(needed, 0.f);
+  const uintptr_t address = reinterpret_cast<uintptr_t>(buffer.data());
+  return buffer.data() + (64 - address % 64) % 64 / sizeof(float);
+}
+
+}  // namespace
+
+bool WinogradApplies(const Geometry3D& g, int64_t in_channels, int64_t out_channels, int64_t group) {
+  static const bool avx512 = ActiveIsa() == IsaLevel::kAvx512;
+  if (!avx512 || group != 1 || in_channels < kMinWinogradChannels || out_channels < kMinWinogradChannels) return false;
+  if (g.kernel[0] != 1 || g.in[0] != 1 || g.kernel[1] != 3 || g.kernel[2] != 3) return false;
+  for (int d = 1; d < 3; ++d) {
+    if (g.stride[d] != 1 || g.dilation[d] != 1 || g.pad_begin[d] > 1 || g.pad_end[d] > 1) return false;
+  }
+  return g.out[1] * g.out[2] >= kMinWinogradOutputPositions;
+}
+
+WinogradWeights PackWinogradWeights(const float* w, int64_t out_channels, int64_t in_channels) {
+  // U = G g G^T with G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
+  std::vector<float> u(static_cast<size_t>(kWinogradPositions * out_channels * in_channels));
+  const size_t plane = static_cast<size_t>(out_channels * in_channels);
+  for (int64_t m = 0; m < out_channels; ++m) {
+    for (int64_t c = 0; c < in_channels; ++c) {
+      const float* g = w + (m * in_channels + c) * 9;
+      float t[4][3];  // G g
+      for (int j = 0; j < 3; ++j) {
+        t[0][j] = g[j];
+        t[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+        t[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+        t[3][j] = g[6 + j];
+      }
+      for (int i = 0; i < 4; ++i) {
+        const float r[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]), 0.5f * (t[i][0] - t[i][1] + t[i][2]),
+                            t[i][2]};
+        for (int j = 0; j < 4; ++j) u[static_cast<size_t>(i * 4 + j) * plane + static_cast<size_t>(m * in_channels + c)] = r[j];
+      }
+    }
+  }
+  WinogradWeights pw;
+  pw.out_channels = out_channels;
+  pw.in_channels = in_channels;
+  for (int xi = 0; xi < kWinogradPositions; ++xi) {
+    pw.u.push_back(PackSgemmA(false, out_channels, in_channels, u.data() + xi * plane, in_channels));
+  }
+  return pw;
+}
+
+void WinogradInputTransformReference(const float* x, int64_t channels, const Geometry3D& g, const WinogradBlock& b,
+                                     float* v, int64_t v_stride) {
+  const int64_t in_h = g.in[1], in_w = g.in[2];
+  for (int64_t ch = 0; ch < channels; ++ch) {
+    const float* plane = x + ch * in_h * in_w;
+    for (int64_t i = 0; i < b.rows; ++i) {
+      for (int64_t c = 0; c < b.row_pitch; ++c) {
+        // The 4x4 input window of tile (row0 + i, c), zero outside the image.
+        float d[4][4];
+        for (int r = 0; r < 4; ++r) {
+          const int64_t ih = 2 * (b.row0 + i) - g.pad_begin[1] + r;
+          for (int s = 0; s < 4; ++s) {
+            const int64_t iw = 2 * c - g.pad_begin[2] + s;
+            d[r][s] = ih >= 0 && ih < in_h && iw >= 0 && iw < in_w ? plane[ih * in_w + iw] : 0.f;
+          }
+        }
+        // B^T d B with B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]].
+        float t[4][4];
+        for (int s = 0; s < 4; ++s) {
+          t[0][s] = d[0][s] - d[2][s];
+          t[1][s] = d[1][s] + d[2][s];
+          t[2][s] = d[2][s] - d[1][s];
+          t[3][s] = d[1][s] - d[3][s];
+        }
+        const int64_t at = PanelOffset(channels, b.panel, ch, i * b.row_pitch + c);
+        for (int r = 0; r < 4; ++r) {
+          const float row[4] = {t[r][0] - t[r][2], t[r][1] + t[r][2], t[r][2] - t[r][1], t[r][1] - t[r][3]};
+          for (int s = 0; s < 4; ++s) v[(r * 4 + s) * v_stride + at] = row[s];
+        }
+      }
+    }
+  }
+}
+
+void WinogradOutputTransformReference(const float* m, int64_t m_stride, int64_t channels, const Geometry3D& g,
+                                      const WinogradBlock& b, const float* bias, const float* residual,
+                                      const Activation& act, float* y) {
+  const int64_t out_h = g.out[1], out_w = g.out[2], columns = b.Columns();
+  for (int64_t ch = 0; ch < channels; ++ch) {
+    for (int64_t i = 0; i < b.rows; ++i) {
+      for (int64_t c = 0; c < b.tiles_w; ++c) {
+        const int64_t column = ch * columns + i * b.row_pitch + c;
+        float v[4][4];
+        for (int xi = 0; xi < kWinogradPositions; ++xi) v[xi / 4][xi % 4] = m[xi * m_stride + column];
+        // A^T v A with A^T = [[1, 1, 1, 0], [0, 1, -1, -1]].
+        float s[2][4];
+        for (int q = 0; q < 4; ++q) {
+          s[0][q] = v[0][q] + v[1][q] + v[2][q];
+          s[1][q] = v[1][q] - v[2][q] - v[3][q];
+        }
+        for (int r = 0; r < 2; ++r) {
+          const int64_t oh = 2 * (b.row0 + i) + r;
+          if (oh >= out_h) continue;
+          const float out[2] = {s[r][0] + s[r][1] + s[r][2], s[r][1] - s[r][2] - s[r][3]};
+          for (int q = 0; q < 2; ++q) {
+            const int64_t ow = 2 * c + q;
+            if (ow >= out_w) continue;
+            const int64_t at = (ch * out_h + oh) * out_w + ow;
+            float value = out[q] + (bias ? bias[ch] : 0.f);
+            if (residual) value += residual[at];
+            y[at] = ActivationReference(act, value);
+          }
+        }
+      }
+    }
+  }
+}
+
+void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadPool* pool, bool reference) {
+  const Geometry3D& g = p.g;
+  const int64_t channels = w.in_channels, outputs = w.out_channels;
+  const int64_t in_size = g.InSize(), out_size = g.OutSize();
+  const int64_t tiles_h = (g.out[1] + 1) / 2, tiles_w = (g.out[2] + 1) / 2;
+  const int64_t row_pitch = RoundUp(tiles_w, 16);
+  // Tile rows per block: V and M within kBlockFloats each, and at least two blocks per thread
+  // when the image allows (so that threads stay balanced).
+  const int threads = ThreadPool::DegreeOfParallelism(pool);
+  int64_t block_rows =
+      std::max<int64_t>(1, kBlockFloats / (kWinogradPositions * std::max(channels, outputs) * row_pitch));
+  const int64_t min_blocks = p.batch >= 2 * threads ? 1 : (2 * threads + p.batch - 1) / p.batch;
+  block_rows = std::min(block_rows, std::max<int64_t>(1, tiles_h / (threads > 1 ? min_blocks : 1)));
+  const int64_t blocks = (tiles_h + block_rows - 1) / block_rows;
+  const int64_t panel = w.u.front().Kernel().nr;
+  const int64_t max_columns = RoundUp(block_rows * row_pitch, panel);
+  const double block_cost = static_cast<double>(kWinogradPositions * channels * outputs * max_columns) / 32.0;
+
+  ThreadPool::ParallelForParts(pool, p.batch * blocks, block_cost, [&](int64_t begin, int64_t end) {
+    // One cache line more than the planes need: strides that are multiples of 4 KiB would put
+    // the 16 lines a transform step touches (one per xi) into the same L1 set.
+    const int64_t v_stride = channels * max_columns + 16, m_stride = outputs * max_columns + 16;
+    float* const v = AlignedThreadBuffer(0, kWinogradPositions * v_stride);
+    float* const m = AlignedThreadBuffer(1, kWinogradPositions * m_stride);
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t n = item / blocks, first_row = item % blocks * block_rows;
+      WinogradBlock b;
+      b.row0 = first_row;
+      b.rows = std::min(block_rows, tiles_h - first_row);
+      b.tiles_w = tiles_w;
+      b.row_pitch = row_pitch;
+      b.panel = panel;
+      const int64_t columns = b.Columns();
+      const float* xn = p.x + n * channels * in_size;
+      if (reference) {
+        WinogradInputTransformReference(xn, channels, g, b, v, v_stride);
+      } else {
+        WinogradInputTransformAvx512(xn, channels, g, b, v, v_stride);
+      }
+      for (int xi = 0; xi < kWinogradPositions; ++xi) {
+        SgemmWithPackedAB(w.u[static_cast<size_t>(xi)], columns, v + xi * v_stride, m + xi * m_stride,
+                          columns, GemmEpilogue{}, nullptr);
+      }
+      const int64_t y_offset = n * outputs * out_size;
+      const float* residual = p.residual ? p.residual + y_offset : nullptr;
+      if (reference) {
+        WinogradOutputTransformReference(m, m_stride, outputs, g, b, p.bias, residual, p.activation,
+                                         p.y + y_offset);
+      } else {
+        WinogradOutputTransformAvx512(m, m_stride, outputs, g, b, p.bias, residual, p.activation,
+                                      p.y + y_offset);
+      }
+    }
+  });
+}
+
+}  // namespace nn
+}  // namespace ortlite

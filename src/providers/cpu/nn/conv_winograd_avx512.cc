@@ -1,0 +1,156 @@
+// AVX-512 transforms of the Winograd F(2x2, 3x3) convolution (conv_winograd.h): 16 tiles of one
+// tile row per vector. A tile's 4 input columns 2c - pad .. 2c - pad + 3 are the even and odd
+// lanes of two pairs of loads; its 2 output columns interleave into one row of 32 values.
+#include <immintrin.h>
+
+#include <algorithm>
+
+#include "providers/cpu/math/activation_avx512.h"
+#include "providers/cpu/nn/conv_winograd.h"
+
+namespace ortlite {
+namespace nn {
+
+using avx512::LaneRange;
+
+void WinogradInputTransformAvx512(const float* x, int64_t channels, const Geometry3D& g, const WinogradBlock& b,
+                                  float* v, int64_t v_stride) {
+  const int64_t in_h = g.in[1], in_w = g.in[2], pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
+  const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odds = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  // The four loads of a group of 16 tiles (input columns col, col + 16, col + 2, col + 18) are
+  // masked alike in every row and channel.
+  constexpr int kMaxGroups = 64;
+  const int64_t groups = b.row_pitch / 16;
+  __mmask16 masks[kMaxGroups][4];
+  for (int64_t q = 0; q < groups && q < kMaxGroups; ++q) {
+    const int64_t col = 32 * q - pad_l;
+    const int64_t starts[4] = {col, col + 16, col + 2, col + 18};
+    for (int k = 0; k < 4; ++k) masks[q][k] = LaneRange(-starts[k], in_w - starts[k]);
+  }
+  for (int64_t ch = 0; ch < channels; ++ch) {
+    const float* plane = x + ch * in_h * in_w;
+    for (int64_t q = 0; q < groups; ++q) {
+      const int64_t col = 32 * q - pad_l;
+      const __mmask16* m = q < kMaxGroups ? masks[q] : nullptr;
+      __mmask16 computed[4];
+      if (!m) {
+        const int64_t starts[4] = {col, col + 16, col + 2, col + 18};
+        for (int k = 0; k < 4; ++k) computed[k] = LaneRange(-starts[k], in_w - starts[k]);
+        m = computed;
+      }
+      // Input row ih as the 4 window columns of the group's 16 tiles. The first group also
+      // fetches the row of the next channel (the planes lie far apart, beyond what the hardware
+      // prefetcher follows).
+      auto load_row = [&](int64_t ih, __m512 (&d)[4]) __attribute__((always_inline)) {
+        if (ih < 0 || ih >= in_h) {
+          for (int s = 0; s < 4; ++s) d[s] = _mm512_setzero_ps();
+          return;
+        }
+        if (q == 0 && ch + 1 < channels) {
+          const float* next = plane + (in_h + ih) * in_w;
+          for (int64_t k = 0; k < in_w; k += 16) _mm_prefetch(reinterpret_cast<const char*>(next + k), _MM_HINT_T0);
+          _mm_prefetch(reinterpret_cast<const char*>(next + in_w - 1), _MM_HINT_T0);
+        }
+        const float* row = plane + ih * in_w + col;
+        const __m512 a0 = _mm512_maskz_loadu_ps(m[0], row), a1 = _mm512_maskz_loadu_ps(m[1], row + 16);
+        const __m512 b0 = _mm512_maskz_loadu_ps(m[2], row + 2), b1 = _mm512_maskz_loadu_ps(m[3], row + 18);
+        d[0] = _mm512_permutex2var_ps(a0, evens, a1);
+        d[1] = _mm512_permutex2var_ps(a0, odds, a1);
+        d[2] = _mm512_permutex2var_ps(b0, evens, b1);
+        d[3] = _mm512_permutex2var_ps(b0, odds, b1);
+      };
+      // Consecutive tile rows share two input rows: carry them over.
+      __m512 d[4][4];
+      const int64_t ih0 = 2 * b.row0 - pad_t;
+      load_row(ih0, d[0]);
+      load_row(ih0 + 1, d[1]);
+      for (int64_t i = 0; i < b.rows; ++i) {
+        load_row(ih0 + 2 * i + 2, d[2]);
+        load_row(ih0 + 2 * i + 3, d[3]);
+        __m512 t[4][4];
+#pragma GCC unroll 4
+        for (int s = 0; s < 4; ++s) {
+          t[0][s] = _mm512_sub_ps(d[0][s], d[2][s]);
+          t[1][s] = _mm512_add_ps(d[1][s], d[2][s]);
+          t[2][s] = _mm512_sub_ps(d[2][s], d[1][s]);
+          t[3][s] = _mm512_sub_ps(d[1][s], d[3][s]);
+        }
+        const int64_t j = i * b.row_pitch + 16 * q;
+        float* dst = v + j / b.panel * channels * b.panel + ch * b.panel + j % b.panel;
+#pragma GCC unroll 4
+        for (int r = 0; r < 4; ++r) {
+          _mm512_storeu_ps(dst + (r * 4 + 0) * v_stride, _mm512_sub_ps(t[r][0], t[r][2]));
+          _mm512_storeu_ps(dst + (r * 4 + 1) * v_stride, _mm512_add_ps(t[r][1], t[r][2]));
+          _mm512_storeu_ps(dst + (r * 4 + 2) * v_stride, _mm512_sub_ps(t[r][2], t[r][1]));
+          _mm512_storeu_ps(dst + (r * 4 + 3) * v_stride, _mm512_sub_ps(t[r][1], t[r][3]));
+        }
+#pragma GCC unroll 4
+        for (int s = 0; s < 4; ++s) {
+          d[0][s] = d[2][s];
+          d[1][s] = d[3][s];
+        }
+      }
+    }
+  }
+}
+
+void WinogradOutputTransformAvx512(const float* m, int64_t m_stride, int64_t channels, const Geometry3D& g,
+                                   const WinogradBlock& b, const float* bias, const float* residual,
+                                   const Activation& act, float* y) {
+  const int64_t out_h = g.out[1], out_w = g.out[2], columns = b.Columns();
+  const __m512i low = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+  const __m512i high = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+  const bool in_register = gemm_detail::KernelAppliesActivation(act.kind);
+  const __m512 p0 = _mm512_set1_ps(act.alpha), p1 = _mm512_set1_ps(act.beta);
+  for (int64_t ch = 0; ch < channels; ++ch) {
+    const __m512 vbias = _mm512_set1_ps(bias ? bias[ch] : 0.f);
+    float* plane = y + ch * out_h * out_w;
+    const float* res_plane = residual ? residual + ch * out_h * out_w : nullptr;
+    for (int64_t i = 0; i < b.rows; ++i) {
+      const int64_t oh0 = 2 * (b.row0 + i);
+      for (int64_t c0 = 0; c0 < b.tiles_w; c0 += 16) {
+        const float* src = m + ch * columns + i * b.row_pitch + c0;
+        __m512 s[2][4];
+#pragma GCC unroll 4
+        for (int q = 0; q < 4; ++q) {
+          const __m512 v0 = _mm512_loadu_ps(src + (0 + q) * m_stride), v1 = _mm512_loadu_ps(src + (4 + q) * m_stride);
+          const __m512 v2 = _mm512_loadu_ps(src + (8 + q) * m_stride), v3 = _mm512_loadu_ps(src + (12 + q) * m_stride);
+          s[0][q] = _mm512_add_ps(_mm512_add_ps(v0, v1), v2);
+          s[1][q] = _mm512_sub_ps(_mm512_sub_ps(v1, v2), v3);
+        }
+        const int64_t ow0 = 2 * c0;
+        const __mmask16 lo_mask = LaneRange(0, out_w - ow0), hi_mask = LaneRange(0, out_w - ow0 - 16);
+#pragma GCC unroll 2
+        for (int r = 0; r < 2; ++r) {
+          const int64_t oh = oh0 + r;
+          if (oh >= out_h) break;
+          const __m512 even = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[r][0], s[r][1]), s[r][2]), vbias);
+          const __m512 odd = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[r][1], s[r][2]), s[r][3]), vbias);
+          __m512 lo = _mm512_permutex2var_ps(even, low, odd), hi = _mm512_permutex2var_ps(even, high, odd);
+          float* out = plane + oh * out_w + ow0;
+          if (res_plane) {
+            const float* res = res_plane + oh * out_w + ow0;
+            lo = _mm512_add_ps(lo, _mm512_maskz_loadu_ps(lo_mask, res));
+            hi = _mm512_add_ps(hi, _mm512_maskz_loadu_ps(hi_mask, res + 16));
+          }
+          if (in_register) {
+            lo = avx512::Activate(lo, act.kind, p0, p1);
+            hi = avx512::Activate(hi, act.kind, p0, p1);
+          }
+          _mm512_mask_storeu_ps(out, lo_mask, lo);
+          _mm512_mask_storeu_ps(out + 16, hi_mask, hi);
+        }
+      }
+    }
+    if (!in_register) {
+      for (int64_t i = 0; i < b.rows; ++i) {
+        const int64_t oh0 = 2 * (b.row0 + i), rows = std::min<int64_t>(2, out_h - oh0);
+        ApplyActivation(act, plane + oh0 * out_w, rows * out_w);
+      }
+    }
+  }
+}
+
+}  // namespace nn
+}  // namespace ortlite
