@@ -167,7 +167,9 @@ TEST_F(MappedWeightsTest, EachConstantIsBoundAsItsReadersNeed) {
     // Read as typed data: aligned, a copy unless the file happened to align it.
     const void* wa = d.Bound("Wa");
     EXPECT_EQ(reinterpret_cast<uintptr_t>(wa) % kBufferAlignment, 0u);
-    if (reinterpret_cast<uintptr_t>(d.Mapped("Wa")) % kBufferAlignment != 0) EXPECT_NE(wa, d.Mapped("Wa"));
+    if (reinterpret_cast<uintptr_t>(d.Mapped("Wa")) % kBufferAlignment != 0) {
+      EXPECT_NE(wa, d.Mapped("Wa"));
+    }
     // Pre-packed once for both readers, then only the mapping is left.
     EXPECT_EQ(pack_calls.load(), 1);
     EXPECT_EQ(d.Bound("Wb"), d.Mapped("Wb"));

@@ -134,7 +134,9 @@ TEST(PayloadLiftingTest, MatchesProtobufOnRandomModels) {
     ASSERT_EQ(any, liftable > 0) << "trial " << trial;
     if (!any) continue;
     EXPECT_EQ(lifted.slices.size(), liftable);
-    if (min_bytes == kMinLiftedPayloadBytes) EXPECT_LT(lifted.compact.size(), bytes.size());
+    if (min_bytes == kMinLiftedPayloadBytes) {
+      EXPECT_LT(lifted.compact.size(), bytes.size());
+    }
     onnx::ModelProto parsed;
     ASSERT_TRUE(parsed.ParseFromString(lifted.compact)) << "trial " << trial;
     size_t restored = 0;
