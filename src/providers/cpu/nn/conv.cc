@@ -308,9 +308,10 @@ void RunShiftedGemm(const float* xg, const PackedSgemmA& packed, const GemmEpilo
   }
 }
 
-// How a (non-depthwise) float convolution runs: on AVX-512 hosts the direct tiles
-// (conv_direct.h) serve every 1-D and 2-D convolution; otherwise, and for 3-D ones, a GEMM
-// Y_g[M, positions] = W_g x col with W_g packed into the micro-kernel's row panels.
+// How a (non-depthwise) float convolution runs: on AVX-512 hosts Winograd (conv_winograd.h) for
+// the 3x3 stride-1 ones it pays for, the direct tiles (conv_direct.h) for every other 1-D and
+// 2-D convolution; otherwise, and for 3-D ones, a GEMM Y_g[M, positions] = W_g x col with W_g
+// packed into the micro-kernel's row panels.
 enum class ConvLayout { kDepthwise, kWinograd, kDirect, kChannelMajor };
 
 ConvLayout ChooseLayout(const ConvProblem& p) {

@@ -363,8 +363,7 @@ void DirectConvSubsampleRowAvx512(const float* row, int64_t count, int64_t strid
 namespace {
 // Lanes of the 16 padded columns from `col` on that lie in the data columns [pad_left, pad_left + in_w).
 __mmask16 DataLanes(int64_t col, int64_t pad_left, int64_t in_w) {
-  const int64_t lo = std::max<int64_t>(0, pad_left - col), hi = std::min<int64_t>(16, pad_left + in_w - col);
-  return hi > lo ? static_cast<__mmask16>(((1u << hi) - 1u) & ~((1u << lo) - 1u)) : 0;
+  return avx512::LaneRange(pad_left - col, pad_left + in_w - col);
 }
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "providers/cpu/math/activation_avx512.h"
 #include "providers/cpu/math/gemm.h"
 #include "providers/cpu/nn/spatial_attributes.h"
 
@@ -17,15 +18,7 @@ namespace nn {
 
 namespace {
 
-// Lanes [begin, end) of a 16-lane mask (empty when end <= begin).
-inline __mmask16 LaneRange(int64_t begin, int64_t end) {
-  begin = std::max<int64_t>(begin, 0);
-  end = std::min<int64_t>(end, 16);
-  if (end <= begin) return 0;
-  const uint32_t upto_end = end >= 32 ? 0xffffffffu : ((1u << end) - 1u);
-  const uint32_t below_begin = (1u << begin) - 1u;
-  return static_cast<__mmask16>(upto_end & ~below_begin);
-}
+using avx512::LaneRange;
 
 // Copies `len` (<= 32) values src[t] for t in [valid_begin, valid_end), zeros elsewhere, to d.
 inline void CopyRun(const float* src, int64_t len, int64_t valid_begin, int64_t valid_end, float* d) {

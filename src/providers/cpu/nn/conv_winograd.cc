@@ -156,13 +156,15 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
   const int64_t in_size = g.InSize(), out_size = g.OutSize();
   const int64_t tiles_h = (g.out[1] + 1) / 2, tiles_w = (g.out[2] + 1) / 2;
   const int64_t row_pitch = RoundUp(tiles_w, 16);
-  // Tile rows per block: V and M within kBlockFloats each, and at least two blocks per thread
-  // when the image allows (so that threads stay balanced).
+  // Tile rows per block: V and M within kBlockFloats each, and with several threads at least
+  // two blocks per thread when the images allow (so that threads stay balanced).
   const int threads = ThreadPool::DegreeOfParallelism(pool);
   int64_t block_rows =
       std::max<int64_t>(1, kBlockFloats / (kWinogradPositions * std::max(channels, outputs) * row_pitch));
-  const int64_t min_blocks = p.batch >= 2 * threads ? 1 : (2 * threads + p.batch - 1) / p.batch;
-  block_rows = std::min(block_rows, std::max<int64_t>(1, tiles_h / (threads > 1 ? min_blocks : 1)));
+  if (threads > 1) {
+    const int64_t blocks_per_image = (2 * threads + p.batch - 1) / p.batch;
+    block_rows = std::min(block_rows, std::max<int64_t>(1, tiles_h / blocks_per_image));
+  }
   const int64_t blocks = (tiles_h + block_rows - 1) / block_rows;
   const int64_t panel = w.u.front().Kernel().nr;
   const int64_t max_columns = RoundUp(block_rows * row_pitch, panel);

@@ -18,27 +18,16 @@ void WinogradInputTransformAvx512(const float* x, int64_t channels, const Geomet
   const int64_t in_h = g.in[1], in_w = g.in[2], pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512i odds = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
-  // The four loads of a group of 16 tiles (input columns col, col + 16, col + 2, col + 18) are
-  // masked alike in every row and channel.
-  constexpr int kMaxGroups = 64;
   const int64_t groups = b.row_pitch / 16;
-  __mmask16 masks[kMaxGroups][4];
-  for (int64_t q = 0; q < groups && q < kMaxGroups; ++q) {
-    const int64_t col = 32 * q - pad_l;
-    const int64_t starts[4] = {col, col + 16, col + 2, col + 18};
-    for (int k = 0; k < 4; ++k) masks[q][k] = LaneRange(-starts[k], in_w - starts[k]);
-  }
   for (int64_t ch = 0; ch < channels; ++ch) {
     const float* plane = x + ch * in_h * in_w;
     for (int64_t q = 0; q < groups; ++q) {
+      // The four loads of a row (input columns col, col + 16, col + 2, col + 18) are masked
+      // alike in every row of the group.
       const int64_t col = 32 * q - pad_l;
-      const __mmask16* m = q < kMaxGroups ? masks[q] : nullptr;
-      __mmask16 computed[4];
-      if (!m) {
-        const int64_t starts[4] = {col, col + 16, col + 2, col + 18};
-        for (int k = 0; k < 4; ++k) computed[k] = LaneRange(-starts[k], in_w - starts[k]);
-        m = computed;
-      }
+      const int64_t starts[4] = {col, col + 16, col + 2, col + 18};
+      __mmask16 m[4];
+      for (int k = 0; k < 4; ++k) m[k] = LaneRange(-starts[k], in_w - starts[k]);
       // Input row ih as the 4 window columns of the group's 16 tiles. The first group also
       // fetches the row of the next channel (the planes lie far apart, beyond what the hardware
       // prefetcher follows).
