@@ -512,11 +512,37 @@ DirectConvRowBands::DirectConvRowBands(const DirectConvWeights& w, const DirectC
 
 bool DirectConvRowBands::Applies() const { return !plan_->row_first_run.empty() && !p_.residual; }
 
-const float* DirectConvRowBands::PrepareInput(ThreadPool* pool) const {
-  return nn::PrepareInput(*plan_, p_, false, pool);
+bool DirectConvRowBands::CopiesInput() const { return plan_->padded || plan_->split_columns || plan_->subsampled; }
+
+int64_t DirectConvRowBands::ImageCopyFloats() const { return p_.in_channels * plan_->in_h * plan_->in_w + 64; }
+
+void DirectConvRowBands::InputRows(int64_t row_begin, int64_t row_end, int64_t* lo, int64_t* hi) const {
+  const Geometry3D& g = plan_->g;
+  *lo = std::clamp<int64_t>(row_begin * g.stride[1], 0, plan_->in_h);
+  *hi = row_end <= row_begin ? *lo
+                             : std::clamp<int64_t>((row_end - 1) * g.stride[1] + (g.kernel[1] - 1) * g.dilation[1] + 1,
+                                                   *lo, plan_->in_h);
 }
 
-void DirectConvRowBands::Run(const float* src, int64_t n, int64_t row_begin, int64_t row_end, float* y,
+void DirectConvRowBands::CopyInputRows(int64_t n, int64_t lo, int64_t hi, float* image_copy) const {
+  const Plan& plan = *plan_;
+  // Subsampled (strided pointwise) plans run flat, never by rows.
+  ORTLITE_CHECK_ARG(Applies() && !plan.subsampled, "DirectConvRowBands::CopyInputRows needs a plan that runs by rows");
+  const Geometry3D& g = plan.g;
+  const int64_t plane = plan.in_h * plan.in_w;
+  const int64_t raw_plane = p_.g.InSize();
+  const float* x = p_.x + n * p_.in_channels * raw_plane;
+  for (int64_t c = 0; c < p_.in_channels; ++c) {
+    const float* src = x + c * raw_plane;
+    float* dst = image_copy + c * plane;
+    (plan.split_columns ? DirectConvPadSplitPlaneAvx512 : DirectConvPadPlaneAvx512)(
+        src, g.in[1], g.in[2], g.pad_begin[1] - lo, g.pad_begin[2], hi - lo, plan.in_w, dst + lo * plan.in_w);
+  }
+}
+
+const float* DirectConvRowBands::ImageInput(int64_t n) const { return p_.x + n * p_.in_channels * p_.g.InSize(); }
+
+void DirectConvRowBands::Run(const float* image_input, int64_t row_begin, int64_t row_end, float* y,
                              int64_t y_channel_stride) const {
   const Plan& plan = *plan_;
   ORTLITE_CHECK_ARG(Applies() && row_begin >= 0 && row_end <= plan.g.out[1],
@@ -530,7 +556,7 @@ void DirectConvRowBands::Run(const float* src, int64_t n, int64_t row_begin, int
   t.activation = &p_.activation;
   t.channel_stride = y_channel_stride;
   for (int64_t gi = 0; gi < p_.group; ++gi) {
-    const float* x = src + (n * p_.in_channels + gi * plan.c_per_group) * plane;
+    const float* x = image_input + gi * plan.c_per_group * plane;
     for (int64_t b = 0; b < w_.blocks_per_group; ++b) {
       const int64_t m0 = gi * plan.m_per_group + b * kBlockChannels;
       t.width = w_.block_width[static_cast<size_t>(b)];

@@ -150,13 +150,23 @@ class DirectConvRowBands {
   DirectConvRowBands(const DirectConvWeights& w, const DirectConvProblem& p);
   // True when every run of tiles lies in one output row and p has no residual, as Run needs.
   bool Applies() const;
-  // The input the tiles read (p.x, or a padded / column-split / subsampled copy in the calling
-  // thread's scratch, valid until its next convolution), prepared with the pool's threads.
-  const float* PrepareInput(ThreadPool* pool) const;
-  // Output rows [row_begin, row_end) of image n, every channel, on the calling thread, reading
-  // `src` (from PrepareInput): row r of channel m goes to
+  // Whether the tiles read a copy of the input (padded, column-split or subsampled) rather than
+  // p.x itself.
+  bool CopiesInput() const;
+  // Floats of one image's copy, with room for the tiles' prefetches past its last plane.
+  int64_t ImageCopyFloats() const;
+  // The rows [*lo, *hi) of the tiles' input planes that output rows [row_begin, row_end) read.
+  void InputRows(int64_t row_begin, int64_t row_end, int64_t* lo, int64_t* hi) const;
+  // Writes rows [lo, hi) of every plane of image n's copy into `image_copy` (ImageCopyFloats()
+  // floats), on the calling thread: each thread copies the rows its bands read while they are
+  // about to be read, instead of one pass over the whole input before the bands.
+  void CopyInputRows(int64_t n, int64_t lo, int64_t hi, float* image_copy) const;
+  // Image n of p.x, the tiles' input when CopiesInput() is false.
+  const float* ImageInput(int64_t n) const;
+  // Output rows [row_begin, row_end), every channel, on the calling thread, reading one image's
+  // input (ImageInput, or a copy holding the rows InputRows names): row r of channel m goes to
   // y[m * y_channel_stride + (r - row_begin) * out_w].
-  void Run(const float* src, int64_t n, int64_t row_begin, int64_t row_end, float* y, int64_t y_channel_stride) const;
+  void Run(const float* image_input, int64_t row_begin, int64_t row_end, float* y, int64_t y_channel_stride) const;
 
  private:
   const DirectConvWeights& w_;

@@ -1,6 +1,8 @@
 // ConvMaxPool (conv_pool.h): the convolution's output rows in bands that stay in L2, each band
 // max-pooled as soon as it is written, so that the full-size intermediate (3 MB in resnet50's and
-// squeezenet's stems) never travels to memory and back.
+// squeezenet's stems) never travels to memory and back. The padded (or column-split) input rows a
+// band reads are copied by the thread that runs it, just before: a separate pass over the whole
+// input ran on one thread (too little work to split) and took 15 % of squeezenet's stem.
 #include "providers/cpu/nn/conv_pool.h"
 
 #include <algorithm>
@@ -20,11 +22,15 @@ namespace {
 constexpr int64_t kBandBytes = 256 << 10;
 
 // The band buffer of a thread and what it holds: convolution rows [lo, hi) of the band before
-// item `next_item`, computed in RunDirectConvMaxPool call number `call`.
+// item `next_item`, computed in RunDirectConvMaxPool call number `call`; and, when the tiles read
+// a copy of the input, the thread's copy of image `copy_image`, valid in rows [copy_lo, copy_hi)
+// (its bands move down the image, so the rows they share are copied once).
 struct BandState {
   std::vector<float> buffer;
   uint64_t call = 0;
   int64_t next_item = -1, lo = 0, hi = 0;
+  std::vector<float> input_copy;
+  int64_t copy_image = -1, copy_lo = 0, copy_hi = 0;
 };
 
 BandState& ThreadBandState() {
@@ -53,7 +59,7 @@ bool RunDirectConvMaxPool(const DirectConvWeights& w, const DirectConvProblem& p
   const int64_t band_rows = (band - 1) * sh + reach;  // the most convolution rows a band holds
   const int64_t channel_stride = band_rows * conv_w;
 
-  const float* src = rows.PrepareInput(pool);
+  const bool copies_input = rows.CopiesInput();
   const uint64_t call = ++g_calls;
   // Work items are (image, band); each thread owns a contiguous share and carries the rows
   // consecutive bands share, until others take what it has not reached.
@@ -64,7 +70,11 @@ bool RunDirectConvMaxPool(const DirectConvWeights& w, const DirectConvProblem& p
     if (state.buffer.size() < static_cast<size_t>(channels * channel_stride)) {
       state.buffer.resize(static_cast<size_t>(channels * channel_stride));
     }
+    if (state.call != call) state.copy_image = -1;
     if (state.call != call || state.next_item != item_begin) state.lo = state.hi = 0;  // nothing carried over
+    if (copies_input && state.input_copy.size() < static_cast<size_t>(rows.ImageCopyFloats())) {
+      state.input_copy.resize(static_cast<size_t>(rows.ImageCopyFloats()));
+    }
     float* buf = state.buffer.data();
     for (int64_t item = item_begin; item < item_end; ++item) {
       const int64_t n = item / bands, r0 = item % bands * band, r1 = std::min(out_h, r0 + band);
@@ -80,7 +90,21 @@ bool RunDirectConvMaxPool(const DirectConvWeights& w, const DirectConvProblem& p
       }
       const int64_t compute_from = keep_lo < keep_hi ? keep_hi : need_lo;
       if (compute_from < need_hi) {
-        rows.Run(src, n, compute_from, need_hi, buf + (compute_from - need_lo) * conv_w, channel_stride);
+        const float* input = rows.ImageInput(n);
+        if (copies_input) {
+          int64_t in_lo = 0, in_hi = 0;
+          rows.InputRows(compute_from, need_hi, &in_lo, &in_hi);
+          if (state.copy_image != n || in_lo < state.copy_lo || in_lo > state.copy_hi) {
+            state.copy_image = n;
+            state.copy_lo = state.copy_hi = in_lo;
+          }
+          if (in_hi > state.copy_hi) {
+            rows.CopyInputRows(n, state.copy_hi, in_hi, state.input_copy.data());
+            state.copy_hi = in_hi;
+          }
+          input = state.input_copy.data();
+        }
+        rows.Run(input, compute_from, need_hi, buf + (compute_from - need_lo) * conv_w, channel_stride);
       }
       state.lo = need_lo;
       state.hi = need_hi;
