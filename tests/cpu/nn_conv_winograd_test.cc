@@ -1,8 +1,9 @@
 // The Winograd F(2x2, 3x3) convolution (providers/cpu/nn/conv_winograd.h) against a naive loop,
 // with its AVX-512 transforms and with its scalar reference transforms: odd and even image sizes
-// (partial tiles at the right and bottom edges, tile rows wider than one 16-tile vector), pads
-// of 0 and 1 on each side, batches, bias, residual (also in place) and the fused activations, at
-// 1 and 2 threads; and which shapes take the path.
+// (partial tiles at the right and bottom edges, tile rows wider than one 16-tile vector, two
+// narrow tile rows per vector), pads of 0 and 1 on each side, batches, bias, residual (also in
+// place) and the fused activations, at 1 and 2 threads (tile-row blocks, images, or output
+// channel shares per thread); and which shapes take the path.
 #include <cmath>
 #include <random>
 #include <string>
@@ -139,11 +140,34 @@ TEST(NnConvWinogradTest, ManyChannelsAndBlocks) {
   CheckWinograd(c, 9200);
 }
 
+TEST(NnConvWinogradTest, SmallImagesRunWholeAndSplitOutputChannels) {
+  // At most 8 tiles per row pair two tile rows per vector; small images run as one block, and
+  // with one image and two threads each thread takes a share of the output channels (50: the
+  // shares end inside a GEMM panel of 12 rows). Odd tile-row counts leave the last pair half
+  // used; a batch of two splits by image instead.
+  int k = 0;
+  for (const Geometry3D& g :
+       {Geometry(14, 14, 1, 1, 1, 1), Geometry(13, 15, 1, 1, 1, 1), Geometry(16, 12, 0, 1, 0, 1)}) {
+    WinogradCase c;
+    c.g = g;
+    c.batch = k == 2 ? 2 : 1;
+    c.C = 40;
+    c.M = 50;
+    c.residual = k != 1;
+    c.act.kind = k == 1 ? ActivationKind::kRelu : ActivationKind::kNone;
+    SCOPED_TRACE("case " + std::to_string(k));
+    CheckWinograd(c, 9300 + k);
+    if (HasFatalFailure()) return;
+    ++k;
+  }
+}
+
 TEST(NnConvWinogradTest, AppliesToLargeStrideOneConvolutionsOnly) {
   if (ActiveIsa() != IsaLevel::kAvx512) GTEST_SKIP() << "no Winograd path on this host";
   EXPECT_TRUE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 64, 64, 1));
   EXPECT_TRUE(WinogradApplies(Geometry(28, 28, 1, 1, 1, 1), 128, 128, 1));
-  EXPECT_FALSE(WinogradApplies(Geometry(14, 14, 1, 1, 1, 1), 256, 256, 1));  // weights outweigh the image
+  EXPECT_TRUE(WinogradApplies(Geometry(14, 14, 1, 1, 1, 1), 256, 256, 1));
+  EXPECT_FALSE(WinogradApplies(Geometry(7, 7, 1, 1, 1, 1), 512, 512, 1));  // weights outweigh the image
   EXPECT_FALSE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 16, 64, 1));    // too few channels
   EXPECT_FALSE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 64, 64, 2));    // grouped
   Geometry3D strided = Geometry(56, 56, 1, 1, 1, 1);

@@ -735,6 +735,24 @@ void SgemmWithPackedAB(const PackedSgemmA& a, int64_t N, const float* b_panels, 
   RunWithPackedA(a, N, b, C, ldc, ep, pool);
 }
 
+void SgemmWithPackedABRows(const PackedSgemmA& a, int64_t row_begin, int64_t row_end, int64_t N,
+                           const float* b_panels, float* C, int64_t ldc) {
+  const int64_t M = a.M(), K = a.K(), mr = a.Kernel().mr;
+  ORTLITE_CHECK_ARG(row_begin >= 0 && row_begin % mr == 0 && row_end <= M,
+                    "SgemmWithPackedABRows needs rows inside A, starting at a panel");
+  if (row_begin >= row_end || N <= 0) return;
+  if (K <= 0) {
+    gemm_detail::ScaleOnly<float>(row_end - row_begin, N, 0.f, C + row_begin * ldc, ldc, nullptr, nullptr);
+    return;
+  }
+  gemm_detail::OperandA<float> op_a;
+  op_a.packed = a.Panel(0);
+  gemm_detail::OperandB<float> op_b;
+  op_b.packed = b_panels;
+  gemm_detail::GemmTask(a.Kernel(), op_a, op_b, M, K, row_begin, row_end, 0, N, 1.f, 0.f, C, ldc,
+                        static_cast<const GemmEpilogueT<float>*>(nullptr));
+}
+
 void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedSgemmB& b,
                       float beta, float* C, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep) {
   const int64_t N = b.N(), K = b.K();

@@ -249,6 +249,11 @@ void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const float* b_base, con
 // each, panel j at b_panels + j * a.K() * nr; columns past N are read but not stored).
 void SgemmWithPackedAB(const PackedSgemmA& a, int64_t N, const float* b_panels, float* C, int64_t ldc,
                        const GemmEpilogue& ep, ThreadPool* pool);
+// Rows [row_begin, row_end) of SgemmWithPackedAB's C (no epilogue) on the calling thread, so that
+// callers can split the rows over threads; row_begin is a multiple of a.Kernel().mr and C points
+// at row 0.
+void SgemmWithPackedABRows(const PackedSgemmA& a, int64_t row_begin, int64_t row_end, int64_t N,
+                           const float* b_panels, float* C, int64_t ldc);
 // C[M,N] = epilogue(alpha * op(A) x packed_b + beta * C), K and N from `b`.
 void SgemmWithPackedB(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedSgemmB& b,
                       float beta, float* C, int64_t ldc, ThreadPool* pool, const GemmEpilogue& ep = GemmEpilogue{});

@@ -4,9 +4,9 @@
 //
 // float (and 16-bit floats, computed in float), weights packed once (at session start when W is
 // a constant):
-//  - 3x3 stride-1 convolutions with many channels and large images on AVX-512 hosts: Winograd
-//    F(2x2, 3x3) (conv_winograd.h), 16 GEMMs on transformed tiles instead of 36/16 as many
-//    multiply-adds;
+//  - 3x3 stride-1 convolutions with many channels and images of at least 14x14 on AVX-512
+//    hosts: Winograd F(2x2, 3x3) (conv_winograd.h), 16 GEMMs on transformed tiles instead of
+//    36/16 as many multiply-adds;
 //  - other 1-D and 2-D convolutions on AVX-512 hosts: the direct tiles of conv_direct.h, which read
 //    the input in place (zero-padded) and split the work over threads themselves;
 //  - otherwise, per image and group,

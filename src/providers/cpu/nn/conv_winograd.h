@@ -6,8 +6,9 @@
 // element-wise products of all channel pairs are 16 GEMMs, one per transformed position xi:
 //   M_xi[M, tiles] = U_xi[M, C] x V_xi[C, tiles],
 // with U (the transformed weights) packed once at session start. Tiles run in blocks whose V
-// and M stay in L2; the input transform writes V for a block, the GEMMs read it, and the output
-// transform turns M into output rows, adding bias and residual and applying the activation.
+// and M stay in L2 (small images whole, so that U streams once); the input transform writes V
+// for a block, the GEMMs read it, and the output transform turns M into output rows, adding bias
+// and residual and applying the activation.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -54,6 +55,10 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
 // (r, c) covers output rows 2r, 2r + 1 and columns 2c, 2c + 1). In the transformed operands tile
 // (row0 + i, c) is column i * row_pitch + c (row_pitch: tiles_w rounded up to 16; the columns
 // past tiles_w hold values no output reads).
+// The row pitch of images at most 8 tiles wide: two tile rows per 16 columns (the AVX-512
+// transforms put them in one vector).
+constexpr int64_t kWinogradPairPitch = 8;
+
 struct WinogradBlock {
   int64_t row0 = 0, rows = 0, tiles_w = 0, row_pitch = 0;
   int64_t panel = 32;  // columns per B panel: the GEMM micro-kernel's nr (a multiple of 16 for AVX-512)

@@ -1,6 +1,7 @@
 // AVX-512 transforms of the Winograd F(2x2, 3x3) convolution (conv_winograd.h): 16 tiles of one
-// tile row per vector. A tile's 4 input columns 2c - pad .. 2c - pad + 3 are the even and odd
-// lanes of two pairs of loads; its 2 output columns interleave into one row of 32 values.
+// tile row per vector, or of two tile rows at most 8 tiles wide (row pitch 8). A tile's 4 input
+// columns 2c - pad .. 2c - pad + 3 are the even and odd lanes of two pairs of loads; its 2 output
+// columns interleave into one row of 32 values (or two rows of 16).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -13,11 +14,77 @@ namespace nn {
 
 using avx512::LaneRange;
 
+namespace {
+
+const __m512i kEvens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+const __m512i kOdds = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+
+// B^T d B of the 16 tiles in d (d[r][s]: window row r, window column s), stored as the 16
+// values of columns j.. of every V_xi.
+__attribute__((always_inline)) inline void StoreInputTiles(const __m512 (&d)[4][4], float* dst, int64_t v_stride) {
+  __m512 t[4][4];
+#pragma GCC unroll 4
+  for (int s = 0; s < 4; ++s) {
+    t[0][s] = _mm512_sub_ps(d[0][s], d[2][s]);
+    t[1][s] = _mm512_add_ps(d[1][s], d[2][s]);
+    t[2][s] = _mm512_sub_ps(d[2][s], d[1][s]);
+    t[3][s] = _mm512_sub_ps(d[1][s], d[3][s]);
+  }
+#pragma GCC unroll 4
+  for (int r = 0; r < 4; ++r) {
+    _mm512_storeu_ps(dst + (r * 4 + 0) * v_stride, _mm512_sub_ps(t[r][0], t[r][2]));
+    _mm512_storeu_ps(dst + (r * 4 + 1) * v_stride, _mm512_add_ps(t[r][1], t[r][2]));
+    _mm512_storeu_ps(dst + (r * 4 + 2) * v_stride, _mm512_sub_ps(t[r][2], t[r][1]));
+    _mm512_storeu_ps(dst + (r * 4 + 3) * v_stride, _mm512_sub_ps(t[r][1], t[r][3]));
+  }
+}
+
+// Row pitch 8 (at most 8 tiles per row): tile rows i and i + 1 share a vector, lanes 0-7 and
+// 8-15, so that small images fill the vectors. A tile row's window columns all lie in the
+// first 18 input columns.
+void InputTransformRowPairs(const float* x, int64_t channels, const Geometry3D& g, const WinogradBlock& b, float* v,
+                            int64_t v_stride) {
+  const int64_t in_h = g.in[1], in_w = g.in[2], pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
+  // Loads of input columns -pad_l.. and -pad_l + 2.. (zero outside the row).
+  const __mmask16 first = LaneRange(pad_l, in_w + pad_l), second = LaneRange(pad_l - 2, in_w + pad_l - 2);
+  for (int64_t ch = 0; ch < channels; ++ch) {
+    const float* plane = x + ch * in_h * in_w;
+    // Input row ih in lanes 0-7 of each window column, row ih + 2 in lanes 8-15.
+    auto load_rows = [&](int64_t ih, __m512 (&d)[4]) __attribute__((always_inline)) {
+      __m512 a[2], c[2];
+      for (int h = 0; h < 2; ++h) {
+        const int64_t row = ih + 2 * h;
+        if (row < 0 || row >= in_h) {
+          a[h] = c[h] = _mm512_setzero_ps();
+          continue;
+        }
+        const float* src = plane + row * in_w;
+        a[h] = _mm512_maskz_loadu_ps(first, src - pad_l);
+        c[h] = _mm512_maskz_loadu_ps(second, src - pad_l + 2);
+      }
+      d[0] = _mm512_permutex2var_ps(a[0], kEvens, a[1]);
+      d[1] = _mm512_permutex2var_ps(a[0], kOdds, a[1]);
+      d[2] = _mm512_permutex2var_ps(c[0], kEvens, c[1]);
+      d[3] = _mm512_permutex2var_ps(c[0], kOdds, c[1]);
+    };
+    for (int64_t i = 0; i < b.rows; i += 2) {
+      const int64_t ih = 2 * (b.row0 + i) - pad_t;
+      __m512 d[4][4];
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; ++r) load_rows(ih + r, d[r]);
+      const int64_t j = i * b.row_pitch;
+      StoreInputTiles(d, v + j / b.panel * channels * b.panel + ch * b.panel + j % b.panel, v_stride);
+    }
+  }
+}
+
+}  // namespace
+
 void WinogradInputTransformAvx512(const float* x, int64_t channels, const Geometry3D& g, const WinogradBlock& b,
                                   float* v, int64_t v_stride) {
+  if (b.row_pitch == kWinogradPairPitch) return InputTransformRowPairs(x, channels, g, b, v, v_stride);
   const int64_t in_h = g.in[1], in_w = g.in[2], pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
-  const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-  const __m512i odds = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  const __m512i evens = kEvens, odds = kOdds;
   const int64_t groups = b.row_pitch / 16;
   for (int64_t ch = 0; ch < channels; ++ch) {
     const float* plane = x + ch * in_h * in_w;
@@ -57,23 +124,8 @@ void WinogradInputTransformAvx512(const float* x, int64_t channels, const Geomet
       for (int64_t i = 0; i < b.rows; ++i) {
         load_row(ih0 + 2 * i + 2, d[2]);
         load_row(ih0 + 2 * i + 3, d[3]);
-        __m512 t[4][4];
-#pragma GCC unroll 4
-        for (int s = 0; s < 4; ++s) {
-          t[0][s] = _mm512_sub_ps(d[0][s], d[2][s]);
-          t[1][s] = _mm512_add_ps(d[1][s], d[2][s]);
-          t[2][s] = _mm512_sub_ps(d[2][s], d[1][s]);
-          t[3][s] = _mm512_sub_ps(d[1][s], d[3][s]);
-        }
         const int64_t j = i * b.row_pitch + 16 * q;
-        float* dst = v + j / b.panel * channels * b.panel + ch * b.panel + j % b.panel;
-#pragma GCC unroll 4
-        for (int r = 0; r < 4; ++r) {
-          _mm512_storeu_ps(dst + (r * 4 + 0) * v_stride, _mm512_sub_ps(t[r][0], t[r][2]));
-          _mm512_storeu_ps(dst + (r * 4 + 1) * v_stride, _mm512_add_ps(t[r][1], t[r][2]));
-          _mm512_storeu_ps(dst + (r * 4 + 2) * v_stride, _mm512_sub_ps(t[r][2], t[r][1]));
-          _mm512_storeu_ps(dst + (r * 4 + 3) * v_stride, _mm512_sub_ps(t[r][1], t[r][3]));
-        }
+        StoreInputTiles(d, v + j / b.panel * channels * b.panel + ch * b.panel + j % b.panel, v_stride);
 #pragma GCC unroll 4
         for (int s = 0; s < 4; ++s) {
           d[0][s] = d[2][s];
@@ -96,7 +148,15 @@ void WinogradOutputTransformAvx512(const float* m, int64_t m_stride, int64_t cha
     const __m512 vbias = _mm512_set1_ps(bias ? bias[ch] : 0.f);
     float* plane = y + ch * out_h * out_w;
     const float* res_plane = residual ? residual + ch * out_h * out_w : nullptr;
-    for (int64_t i = 0; i < b.rows; ++i) {
+    // 16 output values of row oh from column ow, plus bias (in even/odd), residual, activation.
+    auto store = [&](__m512 r, int64_t oh, int64_t ow, __mmask16 mask) __attribute__((always_inline)) {
+      if (res_plane) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask, res_plane + oh * out_w + ow));
+      if (in_register) r = avx512::Activate(r, act.kind, p0, p1);
+      _mm512_mask_storeu_ps(plane + oh * out_w + ow, mask, r);
+    };
+    // With row pitch 8 a vector holds tile rows i (lanes 0-7) and i + 1 (lanes 8-15).
+    const bool pairs = b.row_pitch == kWinogradPairPitch;
+    for (int64_t i = 0; i < b.rows; i += pairs ? 2 : 1) {
       const int64_t oh0 = 2 * (b.row0 + i);
       for (int64_t c0 = 0; c0 < b.tiles_w; c0 += 16) {
         const float* src = m + ch * columns + i * b.row_pitch + c0;
@@ -116,19 +176,14 @@ void WinogradOutputTransformAvx512(const float* m, int64_t m_stride, int64_t cha
           if (oh >= out_h) break;
           const __m512 even = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[r][0], s[r][1]), s[r][2]), vbias);
           const __m512 odd = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[r][1], s[r][2]), s[r][3]), vbias);
-          __m512 lo = _mm512_permutex2var_ps(even, low, odd), hi = _mm512_permutex2var_ps(even, high, odd);
-          float* out = plane + oh * out_w + ow0;
-          if (res_plane) {
-            const float* res = res_plane + oh * out_w + ow0;
-            lo = _mm512_add_ps(lo, _mm512_maskz_loadu_ps(lo_mask, res));
-            hi = _mm512_add_ps(hi, _mm512_maskz_loadu_ps(hi_mask, res + 16));
+          // Lanes 0-7 and 8-15 of even and odd, interleaved.
+          const __m512 lo = _mm512_permutex2var_ps(even, low, odd), hi = _mm512_permutex2var_ps(even, high, odd);
+          store(lo, oh, ow0, lo_mask);
+          if (!pairs) {
+            store(hi, oh, ow0 + 16, hi_mask);
+          } else if (i + 1 < b.rows && oh + 2 < out_h) {
+            store(hi, oh + 2, 0, lo_mask);
           }
-          if (in_register) {
-            lo = avx512::Activate(lo, act.kind, p0, p1);
-            hi = avx512::Activate(hi, act.kind, p0, p1);
-          }
-          _mm512_mask_storeu_ps(out, lo_mask, lo);
-          _mm512_mask_storeu_ps(out + 16, hi_mask, hi);
         }
       }
     }
