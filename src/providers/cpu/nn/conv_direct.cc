@@ -478,13 +478,17 @@ void DirectConvTileReference(const DirectConvTile& t, int positions, int stride)
 }
 
 namespace {
-// The input the tiles read: p.x, or its padded, column-split or subsampled copy in the calling
-// thread's scratch.
+// Floats past the last plane of an input copy: the tiles' prefetches run that far beyond it.
+constexpr int64_t kCopyPrefetchSlack = 64;
+
+// Whether the tiles read a padded, column-split or subsampled copy of the input.
+bool CopiesInput(const Plan& plan) { return plan.padded || plan.split_columns || plan.subsampled; }
+
+// The input the tiles read: p.x, or its copy in the calling thread's scratch.
 const float* PrepareInput(const Plan& plan, const DirectConvProblem& p, bool reference, ThreadPool* pool) {
-  if (!plan.padded && !plan.split_columns && !plan.subsampled) return p.x;
+  if (!CopiesInput(plan)) return p.x;
   std::vector<float>& scratch = CallerScratch();
-  // Prefetches run past the last plane: keep them inside the buffer.
-  scratch.resize(static_cast<size_t>(p.batch * p.in_channels * plan.in_h * plan.in_w + 64));
+  scratch.resize(static_cast<size_t>(p.batch * p.in_channels * plan.in_h * plan.in_w + kCopyPrefetchSlack));
   if (!plan.subsampled) {
     PadPlanes(p.x, p.batch * p.in_channels, plan.g, plan, scratch.data(), reference, pool);
   } else {
@@ -512,9 +516,11 @@ DirectConvRowBands::DirectConvRowBands(const DirectConvWeights& w, const DirectC
 
 bool DirectConvRowBands::Applies() const { return !plan_->row_first_run.empty() && !p_.residual; }
 
-bool DirectConvRowBands::CopiesInput() const { return plan_->padded || plan_->split_columns || plan_->subsampled; }
+bool DirectConvRowBands::CopiesInput() const { return nn::CopiesInput(*plan_); }
 
-int64_t DirectConvRowBands::ImageCopyFloats() const { return p_.in_channels * plan_->in_h * plan_->in_w + 64; }
+int64_t DirectConvRowBands::ImageCopyFloats() const {
+  return p_.in_channels * plan_->in_h * plan_->in_w + kCopyPrefetchSlack;
+}
 
 void DirectConvRowBands::InputRows(int64_t row_begin, int64_t row_end, int64_t* lo, int64_t* hi) const {
   const Geometry3D& g = plan_->g;

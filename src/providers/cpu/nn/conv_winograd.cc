@@ -24,12 +24,6 @@ constexpr int64_t kBlockFloats = 128 * 1024;
 
 int64_t RoundUp(int64_t v, int64_t unit) { return (v + unit - 1) / unit * unit; }
 
-// Where column j of channel row `ch` lies in a V_xi of `channels` rows in panels of `panel`
-// columns.
-inline int64_t PanelOffset(int64_t channels, int64_t panel, int64_t ch, int64_t j) {
-  return j / panel * channels * panel + ch * panel + j % panel;
-}
-
 // Grow-only per-thread buffers for V and M, 64-byte aligned (every V_xi and M_xi row of panels
 // then starts on a cache line) and zero when first grown (the panel columns past a block's last
 // tile are read, never written).
@@ -108,7 +102,7 @@ void WinogradInputTransformReference(const float* x, int64_t channels, const Geo
           t[2][s] = d[2][s] - d[1][s];
           t[3][s] = d[1][s] - d[3][s];
         }
-        const int64_t at = PanelOffset(channels, b.panel, ch, i * b.row_pitch + c);
+        const int64_t at = WinogradPanelOffset(channels, b.panel, ch, i * b.row_pitch + c);
         for (int r = 0; r < 4; ++r) {
           const float row[4] = {t[r][0] - t[r][2], t[r][1] + t[r][2], t[r][2] - t[r][1], t[r][1] - t[r][3]};
           for (int s = 0; s < 4; ++s) v[(r * 4 + s) * v_stride + at] = row[s];

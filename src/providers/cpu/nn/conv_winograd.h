@@ -51,19 +51,25 @@ struct WinogradProblem {
 // `reference` (tests compare the two).
 void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadPool* pool, bool reference = false);
 
-// A block of tiles: tile rows [row0, row0 + rows) of one image, all tiles_w tiles of each (tile
-// (r, c) covers output rows 2r, 2r + 1 and columns 2c, 2c + 1). In the transformed operands tile
-// (row0 + i, c) is column i * row_pitch + c (row_pitch: tiles_w rounded up to 16; the columns
-// past tiles_w hold values no output reads).
 // The row pitch of images at most 8 tiles wide: two tile rows per 16 columns (the AVX-512
 // transforms put them in one vector).
 constexpr int64_t kWinogradPairPitch = 8;
 
+// A block of tiles: tile rows [row0, row0 + rows) of one image, all tiles_w tiles of each (tile
+// (r, c) covers output rows 2r, 2r + 1 and columns 2c, 2c + 1). In the transformed operands tile
+// (row0 + i, c) is column i * row_pitch + c (row_pitch: kWinogradPairPitch for at most 8 tiles,
+// else tiles_w rounded up to 16; the columns past tiles_w hold values no output reads).
 struct WinogradBlock {
   int64_t row0 = 0, rows = 0, tiles_w = 0, row_pitch = 0;
   int64_t panel = 32;  // columns per B panel: the GEMM micro-kernel's nr (a multiple of 16 for AVX-512)
   int64_t Columns() const { return rows * row_pitch; }
 };
+
+// Where column j of channel row `ch` lies in a V_xi of `channels` rows in panels of `panel`
+// columns.
+inline int64_t WinogradPanelOffset(int64_t channels, int64_t panel, int64_t ch, int64_t j) {
+  return j / panel * channels * panel + ch * panel + j % panel;
+}
 
 // V_xi (kWinogradPositions of them, v_stride floats apart) for `channels` channels of x
 // (channel-major planes of g.in[1] x g.in[2], zero outside), in the GEMM's B panel layout: panel

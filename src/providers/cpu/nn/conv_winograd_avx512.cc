@@ -16,11 +16,14 @@ using avx512::LaneRange;
 
 namespace {
 
-const __m512i kEvens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-const __m512i kOdds = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+// Permutation indices picking the even and the odd lanes of two vectors. Functions, not
+// namespace-scope constants: those could be initialised with AVX-512 instructions at load time,
+// also on hosts without them.
+inline __m512i EvenLanes() { return _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0); }
+inline __m512i OddLanes() { return _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1); }
 
 // B^T d B of the 16 tiles in d (d[r][s]: window row r, window column s), stored as the 16
-// values of columns j.. of every V_xi.
+// consecutive values at dst in every V_xi (v_stride floats apart).
 __attribute__((always_inline)) inline void StoreInputTiles(const __m512 (&d)[4][4], float* dst, int64_t v_stride) {
   __m512 t[4][4];
 #pragma GCC unroll 4
@@ -47,6 +50,7 @@ void InputTransformRowPairs(const float* x, int64_t channels, const Geometry3D& 
   const int64_t in_h = g.in[1], in_w = g.in[2], pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
   // Loads of input columns -pad_l.. and -pad_l + 2.. (zero outside the row).
   const __mmask16 first = LaneRange(pad_l, in_w + pad_l), second = LaneRange(pad_l - 2, in_w + pad_l - 2);
+  const __m512i evens = EvenLanes(), odds = OddLanes();
   for (int64_t ch = 0; ch < channels; ++ch) {
     const float* plane = x + ch * in_h * in_w;
     // Input row ih in lanes 0-7 of each window column, row ih + 2 in lanes 8-15.
@@ -62,18 +66,17 @@ void InputTransformRowPairs(const float* x, int64_t channels, const Geometry3D& 
         a[h] = _mm512_maskz_loadu_ps(first, src - pad_l);
         c[h] = _mm512_maskz_loadu_ps(second, src - pad_l + 2);
       }
-      d[0] = _mm512_permutex2var_ps(a[0], kEvens, a[1]);
-      d[1] = _mm512_permutex2var_ps(a[0], kOdds, a[1]);
-      d[2] = _mm512_permutex2var_ps(c[0], kEvens, c[1]);
-      d[3] = _mm512_permutex2var_ps(c[0], kOdds, c[1]);
+      d[0] = _mm512_permutex2var_ps(a[0], evens, a[1]);
+      d[1] = _mm512_permutex2var_ps(a[0], odds, a[1]);
+      d[2] = _mm512_permutex2var_ps(c[0], evens, c[1]);
+      d[3] = _mm512_permutex2var_ps(c[0], odds, c[1]);
     };
     for (int64_t i = 0; i < b.rows; i += 2) {
       const int64_t ih = 2 * (b.row0 + i) - pad_t;
       __m512 d[4][4];
 #pragma GCC unroll 4
       for (int r = 0; r < 4; ++r) load_rows(ih + r, d[r]);
-      const int64_t j = i * b.row_pitch;
-      StoreInputTiles(d, v + j / b.panel * channels * b.panel + ch * b.panel + j % b.panel, v_stride);
+      StoreInputTiles(d, v + WinogradPanelOffset(channels, b.panel, ch, i * b.row_pitch), v_stride);
     }
   }
 }
@@ -84,7 +87,7 @@ void WinogradInputTransformAvx512(const float* x, int64_t channels, const Geomet
                                   float* v, int64_t v_stride) {
   if (b.row_pitch == kWinogradPairPitch) return InputTransformRowPairs(x, channels, g, b, v, v_stride);
   const int64_t in_h = g.in[1], in_w = g.in[2], pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
-  const __m512i evens = kEvens, odds = kOdds;
+  const __m512i evens = EvenLanes(), odds = OddLanes();
   const int64_t groups = b.row_pitch / 16;
   for (int64_t ch = 0; ch < channels; ++ch) {
     const float* plane = x + ch * in_h * in_w;
@@ -124,8 +127,7 @@ void WinogradInputTransformAvx512(const float* x, int64_t channels, const Geomet
       for (int64_t i = 0; i < b.rows; ++i) {
         load_row(ih0 + 2 * i + 2, d[2]);
         load_row(ih0 + 2 * i + 3, d[3]);
-        const int64_t j = i * b.row_pitch + 16 * q;
-        StoreInputTiles(d, v + j / b.panel * channels * b.panel + ch * b.panel + j % b.panel, v_stride);
+        StoreInputTiles(d, v + WinogradPanelOffset(channels, b.panel, ch, i * b.row_pitch + 16 * q), v_stride);
 #pragma GCC unroll 4
         for (int s = 0; s < 4; ++s) {
           d[0][s] = d[2][s];
