@@ -318,6 +318,14 @@ TEST(NnConvTest, DepthwiseFastPathGeometries) {
   }
 }
 
+TEST(NnConvTest, Depthwise3DWithFlatKernels) {
+  // 1 x k x k kernels over several depth slices (and a padded depth): every slice computed, not
+  // only the first.
+  CheckConv({{1, 4, 3, 6, 7}, 4, {1, 3, 3}, 4, {}, {}, {0, 1, 1, 0, 1, 1}, true}, 390);
+  CheckConv({{2, 3, 2, 9, 20}, 6, {1, 5, 5}, 3, {1, 2, 2}, {}, {1, 2, 2, 1, 2, 2}, false}, 391);
+  CheckConv({{1, 5, 4, 6, 6}, 5, {1, 3, 3}, 5, {2, 1, 1}, {}, {0, 1, 1, 0, 1, 1}, true}, 392);
+}
+
 TEST(NnConvTest, DepthwiseRowBlocks) {
   // 3x3 planes computed in blocks of up to 8 output rows x 1 to 4 vectors: heights that leave
   // partial blocks, widths giving 1 to 5 vectors (a full group of 4 and a tail), the top and

@@ -231,22 +231,18 @@ void DepthwisePlane(const float* x, const float* w, float bias, const Activation
   DepthwiseMasks masks;
   masks.Build<KW, S>(g, vectors);
   const __mmask16 last_mask = LaneRange(0, out_w - (vectors - 1) * 16);
-  for (int64_t od = 0; od < g.out[0]; ++od) {
-    const float* xp = x + od * in_h * in_w;
-    float* yp = y + od * out_h * out_w;
-    for (int64_t oh = 0; oh < out_h; ++oh) {
-      float* yrow = yp + oh * out_w;
-      const int64_t ih0 = oh * S - pad_t;
-      int64_t b0 = 0;
-      for (; b0 + 4 < vectors; b0 += 4) {
-        DepthwiseRowGroup<KH, KW, S, 4>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, 0xffff, act, yrow);
-      }
-      switch (vectors - b0) {
-        case 4: DepthwiseRowGroup<KH, KW, S, 4>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
-        case 3: DepthwiseRowGroup<KH, KW, S, 3>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
-        case 2: DepthwiseRowGroup<KH, KW, S, 2>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
-        default: DepthwiseRowGroup<KH, KW, S, 1>(xp, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
-      }
+  for (int64_t oh = 0; oh < out_h; ++oh) {
+    float* yrow = y + oh * out_w;
+    const int64_t ih0 = oh * S - pad_t;
+    int64_t b0 = 0;
+    for (; b0 + 4 < vectors; b0 += 4) {
+      DepthwiseRowGroup<KH, KW, S, 4>(x, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, 0xffff, act, yrow);
+    }
+    switch (vectors - b0) {
+      case 4: DepthwiseRowGroup<KH, KW, S, 4>(x, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
+      case 3: DepthwiseRowGroup<KH, KW, S, 3>(x, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
+      case 2: DepthwiseRowGroup<KH, KW, S, 2>(x, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
+      default: DepthwiseRowGroup<KH, KW, S, 1>(x, in_h, in_w, ih0, pad_l, b0, wv, vbias, masks, last_mask, act, yrow); break;
     }
   }
 }
@@ -393,8 +389,9 @@ void Depthwise3x3PlanePair(const float* const (&x)[2], const float* const (&w)[2
 // The activation is applied in registers when it is Relu, Clip or LeakyRelu (*activated = true).
 bool DepthwiseConvPlaneAvx512(const float* x, const float* w, float bias, const Activation& act, float* y,
                               const Geometry3D& g, bool* activated) {
-  if (g.kernel[0] != 1 || g.dilation[1] != 1 || g.dilation[2] != 1 || g.stride[1] != g.stride[2] ||
-      g.kernel[1] != g.kernel[2] || g.out[2] > 16 * DepthwiseMasks::kMaxVectors) {
+  // One depth slice: a 3-D convolution with a 1 x k x k kernel over several slices takes the plain loop.
+  if (g.in[0] != 1 || g.out[0] != 1 || g.kernel[0] != 1 || g.dilation[1] != 1 || g.dilation[2] != 1 ||
+      g.stride[1] != g.stride[2] || g.kernel[1] != g.kernel[2] || g.out[2] > 16 * DepthwiseMasks::kMaxVectors) {
     return false;
   }
   const Activation fused = VectorActivation(act) ? act : Activation{};
