@@ -36,11 +36,16 @@ const ConvShape kShapes[] = {
     {"mobilenet_dw_3x3", 144, 56, 56, 144, 3, 1, 1, 144},
     {"mobilenet_dw_3x3s2", 96, 112, 112, 96, 3, 2, 1, 96},
     {"mobilenet_dw_7x7", 960, 7, 7, 960, 3, 1, 1, 960},
+    {"mobilenet_dw_3x3s2_56", 144, 56, 56, 144, 3, 2, 1, 144},
+    {"mobilenet_dw_3x3s2_28", 192, 28, 28, 192, 3, 2, 1, 192},
+    {"mobilenet_dw_3x3s2_14", 576, 14, 14, 576, 3, 2, 1, 576},
     {"mobilenet_dw_14x14", 576, 14, 14, 576, 3, 1, 1, 576},
     {"mobilenet_pw_1x1", 144, 56, 56, 24, 1, 1, 0, 1},
     {"mobilenet_pw_expand_112", 16, 112, 112, 96, 1, 1, 0, 1},
     {"mobilenet_pw_32_16_112", 32, 112, 112, 16, 1, 1, 0, 1},
     {"mobilenet_pw_960_160_7", 960, 7, 7, 160, 1, 1, 0, 1},
+    {"mobilenet_pw_384_64_14", 384, 14, 14, 64, 1, 1, 0, 1},
+    {"mobilenet_pw_96_576_14", 96, 14, 14, 576, 1, 1, 0, 1},
 };
 
 void BM_Conv(benchmark::State& state, const ConvShape& s, int threads) {

@@ -1,9 +1,10 @@
-// The Winograd F(2x2, 3x3) convolution (providers/cpu/nn/conv_winograd.h) against a naive loop,
-// with its AVX-512 transforms and with its scalar reference transforms: odd and even image sizes
-// (partial tiles at the right and bottom edges, tile rows wider than one 16-tile vector, two
-// narrow tile rows per vector), pads of 0 and 1 on each side, batches, bias, residual (also in
-// place) and the fused activations, at 1 and 2 threads (tile-row blocks, images, or output
-// channel shares per thread); and which shapes take the path.
+// The Winograd F(2x2, 3x3) and F(4x4, 3x3) convolutions (providers/cpu/nn/conv_winograd.h)
+// against a naive loop, each with its AVX-512 transforms and with its scalar reference
+// transforms: odd and even image sizes (partial tiles at the right and bottom edges, tile rows
+// wider than one 16-tile vector, two narrow tile rows per vector), pads of 0 and 1 on each side,
+// batches, bias, residual (also in place) and the fused activations, at 1 and 2 threads
+// (tile-row blocks, images, or output channel shares per thread); and which shapes take the path
+// with which tile size.
 #include <cmath>
 #include <random>
 #include <string>
@@ -72,7 +73,9 @@ void CheckWinograd(const WinogradCase& c, unsigned seed) {
   const std::vector<float> b = RandomFloats(static_cast<size_t>(c.M), rng);
   const std::vector<float> z = RandomFloats(static_cast<size_t>(c.batch * c.M * c.g.OutSize()), rng);
   const std::vector<float> want = NaiveConv3x3(x, w, b, c.residual ? &z : nullptr, c.act, c.batch, c.C, c.M, c.g);
-  const WinogradWeights packed = PackWinogradWeights(w.data(), c.M, c.C);
+  for (int tile : {2, 4}) {
+  SCOPED_TRACE("F(" + std::to_string(tile) + "x" + std::to_string(tile) + ", 3x3)");
+  const WinogradWeights packed = PackWinogradWeights(w.data(), c.M, c.C, tile);
   WinogradProblem p;
   p.x = x.data();
   p.batch = c.batch;
@@ -106,6 +109,7 @@ void CheckWinograd(const WinogradCase& c, unsigned seed) {
           << "in place at " << i;
     }
   }
+  }
 }
 
 TEST(NnConvWinogradTest, MatchesNaiveConvolution) {
@@ -129,15 +133,18 @@ TEST(NnConvWinogradTest, MatchesNaiveConvolution) {
 }
 
 TEST(NnConvWinogradTest, ManyChannelsAndBlocks) {
-  // Enough tile rows for several blocks per image, and a clipped activation.
+  // Enough tile rows for several blocks per image (at 30x29 for F(2x2); at 46x70, two 16-tile
+  // vectors per F(4x4) tile row, for both), and a clipped activation.
   WinogradCase c;
   c.C = 64;
   c.M = 48;
-  c.g = Geometry(30, 29, 1, 1, 1, 1);
   c.act.kind = ActivationKind::kClip;
   c.act.alpha = -0.5f;
   c.act.beta = 0.5f;
+  c.g = Geometry(30, 29, 1, 1, 1, 1);
   CheckWinograd(c, 9200);
+  c.g = Geometry(46, 70, 1, 0, 1, 1);
+  CheckWinograd(c, 9201);
 }
 
 TEST(NnConvWinogradTest, SmallImagesRunWholeAndSplitOutputChannels) {
@@ -174,6 +181,9 @@ TEST(NnConvWinogradTest, AppliesToLargeStrideOneConvolutionsOnly) {
   strided.stride[1] = strided.stride[2] = 2;
   EXPECT_FALSE(WinogradApplies(strided, 64, 64, 1));
   EXPECT_FALSE(WinogradApplies(Geometry(56, 56, 2, 2, 2, 2), 64, 64, 1));  // pads beyond 1
+  EXPECT_EQ(WinogradTileFor(Geometry(56, 56, 1, 1, 1, 1)), 4);
+  EXPECT_EQ(WinogradTileFor(Geometry(27, 27, 1, 1, 1, 1)), 4);
+  EXPECT_EQ(WinogradTileFor(Geometry(14, 14, 1, 1, 1, 1)), 2);  // 4 tiles per row: too few lanes used
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 // float (and 16-bit floats, computed in float), weights packed once (at session start when W is
 // a constant):
 //  - 3x3 stride-1 convolutions with many channels and images of at least 14x14 on AVX-512
-//    hosts: Winograd F(2x2, 3x3) (conv_winograd.h), 16 GEMMs on transformed tiles instead of
-//    36/16 as many multiply-adds;
+//    hosts: Winograd F(4x4, 3x3) or, for images narrower than 17, F(2x2, 3x3) (conv_winograd.h):
+//    36 (or 16) GEMMs on transformed tiles, 4 (or 2.25) times fewer multiply-adds;
 //  - other 1-D and 2-D convolutions on AVX-512 hosts: the direct tiles of conv_direct.h, which read
 //    the input in place (zero-padded) and split the work over threads themselves;
 //  - otherwise, per image and group,
@@ -312,11 +312,15 @@ void RunShiftedGemm(const float* xg, const PackedSgemmA& packed, const GemmEpilo
 // the 3x3 stride-1 ones it pays for, the direct tiles (conv_direct.h) for every other 1-D and
 // 2-D convolution; otherwise, and for 3-D ones, a GEMM Y_g[M, positions] = W_g x col with W_g
 // packed into the micro-kernel's row panels.
-enum class ConvLayout { kDepthwise, kWinograd, kDirect, kChannelMajor };
+enum class ConvLayout { kDepthwise, kWinograd, kWinograd4, kDirect, kChannelMajor };
+
+bool IsWinograd(ConvLayout layout) { return layout == ConvLayout::kWinograd || layout == ConvLayout::kWinograd4; }
 
 ConvLayout ChooseLayout(const ConvProblem& p) {
   if (p.Depthwise()) return ConvLayout::kDepthwise;
-  if (WinogradApplies(p.g, p.in_channels, p.out_channels, p.group)) return ConvLayout::kWinograd;
+  if (WinogradApplies(p.g, p.in_channels, p.out_channels, p.group)) {
+    return WinogradTileFor(p.g) == 4 ? ConvLayout::kWinograd4 : ConvLayout::kWinograd;
+  }
   if (DirectConvApplies(p.g, p.CPerGroup(), p.group)) return ConvLayout::kDirect;
   return ConvLayout::kChannelMajor;
 }
@@ -545,8 +549,9 @@ class ConvKernel final : public OpKernel {
       pw.packed.direct = PackDirectConvWeights(pw.data, pw.dims[0], group_, k);
       return;
     }
-    if (layout == ConvLayout::kWinograd) {
-      pw.packed.winograd = PackWinogradWeights(pw.data, pw.dims[0], pw.dims[1]);
+    if (IsWinograd(layout)) {
+      pw.packed.winograd =
+          PackWinogradWeights(pw.data, pw.dims[0], pw.dims[1], layout == ConvLayout::kWinograd4 ? 4 : 2);
       return;
     }
     for (int64_t gi = 0; gi < group_; ++gi) {
@@ -651,7 +656,7 @@ class ConvKernel final : public OpKernel {
     // after writing a whole plane, so Z must not share Y's memory there. A direct tile reads each
     // residual value just before it overwrites it: Z may be Y.
     std::vector<float> residual_copy;
-    if (residual == y && layout != ConvLayout::kDirect && layout != ConvLayout::kWinograd) {
+    if (residual == y && layout != ConvLayout::kDirect && !IsWinograd(layout)) {
       residual_copy.assign(residual, residual + p.batch * p.out_channels * p.g.OutSize());
       residual = residual_copy.data();
     }
@@ -663,7 +668,7 @@ class ConvKernel final : public OpKernel {
       RunDirectConv(pw->packed.direct, DirectProblem(x, bias, residual, activation_, y, p), pool);
       return;
     }
-    if (layout == ConvLayout::kWinograd) {
+    if (IsWinograd(layout)) {
       WinogradProblem wp;
       wp.x = x;
       wp.batch = p.batch;

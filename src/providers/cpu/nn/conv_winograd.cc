@@ -18,6 +18,12 @@ constexpr int64_t kMinWinogradChannels = 32;
 // which then stream from memory for few tiles: resnet50's 14x14 layers (256 channels) run 20-25 %
 // faster as Winograd, its 7x7 ones (512 channels) 40 % slower.
 constexpr int64_t kMinWinogradOutputPositions = 14 * 14;
+// Images at least this wide run as F(4x4) tiles: 5 or more tiles per row fill the vectors of
+// the transforms (two rows of up to 8 tiles, or 16 tiles of one row). Measured on resnet50
+// (per-node profiles, 1 thread): its 56x56 layers 24-30 % faster than F(2x2), its 28x28 ones 4-8 %
+// (equal at 2 threads); squeezenet's 27x27 ones 12-20 %. Narrower images leave too many lanes
+// idle: the 14x14 layers ran 2.2 times as long.
+constexpr int64_t kMinWinograd4Width = 17;
 // Floats of V (and of M) per block: half a MiB each, so that both stay in L2 between the
 // transforms and the GEMMs.
 constexpr int64_t kBlockFloats = 128 * 1024;
@@ -48,11 +54,17 @@ bool WinogradApplies(const Geometry3D& g, int64_t in_channels, int64_t out_chann
   return g.out[1] * g.out[2] >= kMinWinogradOutputPositions;
 }
 
-WinogradWeights PackWinogradWeights(const float* w, int64_t out_channels, int64_t in_channels) {
-  // U = G g G^T with G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
-  std::vector<float> u(static_cast<size_t>(kWinogradPositions * out_channels * in_channels));
+int WinogradTileFor(const Geometry3D& g) {
+  return g.out[2] >= kMinWinograd4Width ? 4 : 2;
+}
+
+WinogradWeights PackWinogradWeights(const float* w, int64_t out_channels, int64_t in_channels, int tile) {
+  const int positions = WinogradPositionsFor(tile);
+  std::vector<float> u(static_cast<size_t>(positions * out_channels * in_channels));
   const size_t plane = static_cast<size_t>(out_channels * in_channels);
-  for (int64_t m = 0; m < out_channels; ++m) {
+  // U = G g G^T with G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]] for F(2x2).
+  if (tile == 4) Winograd4WeightTransform(w, out_channels, in_channels, u.data(), plane);
+  for (int64_t m = 0; m < out_channels && tile == 2; ++m) {
     for (int64_t c = 0; c < in_channels; ++c) {
       const float* g = w + (m * in_channels + c) * 9;
       float t[4][3];  // G g
@@ -70,9 +82,10 @@ WinogradWeights PackWinogradWeights(const float* w, int64_t out_channels, int64_
     }
   }
   WinogradWeights pw;
+  pw.tile = tile;
   pw.out_channels = out_channels;
   pw.in_channels = in_channels;
-  for (int xi = 0; xi < kWinogradPositions; ++xi) {
+  for (int xi = 0; xi < positions; ++xi) {
     pw.u.push_back(PackSgemmA(false, out_channels, in_channels, u.data() + xi * plane, in_channels));
   }
   return pw;
@@ -150,7 +163,8 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
   const Geometry3D& g = p.g;
   const int64_t channels = w.in_channels, outputs = w.out_channels;
   const int64_t in_size = g.InSize(), out_size = g.OutSize();
-  const int64_t tiles_h = (g.out[1] + 1) / 2, tiles_w = (g.out[2] + 1) / 2;
+  const int tile = w.tile, positions = WinogradPositionsFor(tile);
+  const int64_t tiles_h = (g.out[1] + tile - 1) / tile, tiles_w = (g.out[2] + tile - 1) / tile;
   const int64_t row_pitch = tiles_w <= kWinogradPairPitch ? kWinogradPairPitch : RoundUp(tiles_w, 16);
   const int threads = ThreadPool::DegreeOfParallelism(pool);
   // Tile rows per block: V and M within kBlockFloats each. A small image (resnet50's 14x14) runs
@@ -158,7 +172,7 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
   // stream once per image instead of once per block. With several threads, at least two blocks
   // per thread when the images allow (so that threads stay balanced); a whole image with fewer
   // images than threads splits its output channels instead (each thread transforms the input).
-  const int64_t row_floats = kWinogradPositions * std::max(channels, outputs) * row_pitch;
+  const int64_t row_floats = positions * std::max(channels, outputs) * row_pitch;
   const bool whole_image = tiles_h * row_floats <= 2 * kBlockFloats;
   int64_t block_rows = whole_image ? tiles_h : std::max<int64_t>(1, kBlockFloats / row_floats);
   if (threads > 1 && !whole_image) {
@@ -176,18 +190,19 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
                             : 1;
   auto part_begin = [&](int64_t part) { return std::min(outputs, (outputs + mr - 1) / mr * part / parts * mr); };
   const double item_cost =
-      static_cast<double>(kWinogradPositions * channels * outputs * max_columns) / 32.0 / static_cast<double>(parts);
+      static_cast<double>(positions * channels * outputs * max_columns) / 32.0 / static_cast<double>(parts);
 
   ThreadPool::ParallelForParts(pool, p.batch * blocks * parts, item_cost, [&](int64_t begin, int64_t end) {
     // One cache line more than the planes need: strides that are multiples of 4 KiB would put
     // the 16 lines a transform step touches (one per xi) into the same L1 set.
     const int64_t v_stride = channels * max_columns + 16, m_stride = outputs * max_columns + 16;
-    float* const v = AlignedThreadBuffer(0, kWinogradPositions * v_stride);
-    float* const m = AlignedThreadBuffer(1, kWinogradPositions * m_stride);
+    float* const v = AlignedThreadBuffer(0, positions * v_stride);
+    float* const m = AlignedThreadBuffer(1, positions * m_stride);
     for (int64_t item = begin; item < end; ++item) {
       const int64_t n = item / (blocks * parts), first_row = item / parts % blocks * block_rows;
       const int64_t m0 = part_begin(item % parts), m1 = part_begin(item % parts + 1);
       WinogradBlock b;
+      b.tile = tile;
       b.row0 = first_row;
       b.rows = std::min(block_rows, tiles_h - first_row);
       b.tiles_w = tiles_w;
@@ -195,12 +210,12 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
       b.panel = panel;
       const int64_t columns = b.Columns();
       const float* xn = p.x + n * channels * in_size;
-      if (reference) {
-        WinogradInputTransformReference(xn, channels, g, b, v, v_stride);
+      if (tile == 4) {
+        (reference ? Winograd4InputTransformReference : Winograd4InputTransformAvx512)(xn, channels, g, b, v, v_stride);
       } else {
-        WinogradInputTransformAvx512(xn, channels, g, b, v, v_stride);
+        (reference ? WinogradInputTransformReference : WinogradInputTransformAvx512)(xn, channels, g, b, v, v_stride);
       }
-      for (int xi = 0; xi < kWinogradPositions; ++xi) {
+      for (int xi = 0; xi < positions; ++xi) {
         SgemmWithPackedABRows(w.u[static_cast<size_t>(xi)], m0, m1, columns, v + xi * v_stride, m + xi * m_stride,
                               columns);
       }
@@ -209,11 +224,9 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
       const int64_t y_offset = (n * outputs + m0) * out_size;
       const float* bias = p.bias ? p.bias + m0 : nullptr;
       const float* residual = p.residual ? p.residual + y_offset : nullptr;
-      if (reference) {
-        WinogradOutputTransformReference(mp, m_stride, m1 - m0, g, b, bias, residual, p.activation, p.y + y_offset);
-      } else {
-        WinogradOutputTransformAvx512(mp, m_stride, m1 - m0, g, b, bias, residual, p.activation, p.y + y_offset);
-      }
+      auto output_transform = tile == 4 ? (reference ? Winograd4OutputTransformReference : Winograd4OutputTransformAvx512)
+                                        : (reference ? WinogradOutputTransformReference : WinogradOutputTransformAvx512);
+      output_transform(mp, m_stride, m1 - m0, g, b, bias, residual, p.activation, p.y + y_offset);
     }
   });
 }

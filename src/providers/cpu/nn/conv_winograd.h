@@ -1,9 +1,11 @@
-// Winograd F(2x2, 3x3) convolution (Lavin and Gray, "Fast Algorithms for Convolutional Neural
-// Networks", 2016) for 3x3 stride-1 float convolutions with many channels: each 2x2 block of
-// output positions (a tile) comes from a 4x4 window of the input through
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) convolutions (Lavin and Gray, "Fast Algorithms for
+// Convolutional Neural Networks", 2016) for 3x3 stride-1 float convolutions with many channels:
+// each T x T block of output positions (a tile, T = 2 or 4) comes from a (T + 2) x (T + 2)
+// window of the input through
 //   Y = A^T [ (G g G^T) (.) (B^T d B) ] A,
-// so the 36 multiply-adds a tile costs per channel pair in the direct form become 16. The
-// element-wise products of all channel pairs are 16 GEMMs, one per transformed position xi:
+// so the 9 T^2 multiply-adds a tile costs per channel pair in the direct form become (T + 2)^2:
+// 16 instead of 36 for T = 2, 36 instead of 144 for T = 4. The element-wise products of all
+// channel pairs are (T + 2)^2 GEMMs, one per transformed position xi:
 //   M_xi[M, tiles] = U_xi[M, C] x V_xi[C, tiles],
 // with U (the transformed weights) packed once at session start. Tiles run in blocks whose V
 // and M stay in L2 (small images whole, so that U streams once); the input transform writes V
@@ -20,12 +22,17 @@
 namespace ortlite {
 namespace nn {
 
-constexpr int kWinogradPositions = 16;  // transformed positions per tile (4 x 4)
+constexpr int kWinogradPositions = 16;   // transformed positions per F(2x2) tile (4 x 4)
+constexpr int kWinograd4Positions = 36;  // per F(4x4) tile (6 x 6)
+
+// Transformed positions of a tile of T x T outputs.
+inline int WinogradPositionsFor(int tile) { return (tile + 2) * (tile + 2); }
 
 // U_xi = (G g G^T)[xi] for every output and input channel, packed as GEMM A operands.
 struct WinogradWeights {
+  int tile = 2;  // T: outputs per tile side
   int64_t out_channels = 0, in_channels = 0;
-  std::vector<PackedSgemmA> u;  // kWinogradPositions entries, each [out_channels, in_channels]
+  std::vector<PackedSgemmA> u;  // (T + 2)^2 entries, each [out_channels, in_channels]
   bool Empty() const { return u.empty(); }
 };
 
@@ -34,8 +41,12 @@ struct WinogradWeights {
 // transforms.
 bool WinogradApplies(const Geometry3D& g, int64_t in_channels, int64_t out_channels, int64_t group);
 
-// `w` is the ONNX weight tensor [M, C, 3, 3].
-WinogradWeights PackWinogradWeights(const float* w, int64_t out_channels, int64_t in_channels);
+// The tile size that runs a convolution WinogradApplies to fastest: 4 where the image is wide
+// enough to fill the transforms' vectors with 4x4 tiles, else 2.
+int WinogradTileFor(const Geometry3D& g);
+
+// `w` is the ONNX weight tensor [M, C, 3, 3]; `tile` 2 or 4.
+WinogradWeights PackWinogradWeights(const float* w, int64_t out_channels, int64_t in_channels, int tile = 2);
 
 struct WinogradProblem {
   const float* x = nullptr;  // [batch, C, in_h, in_w]
@@ -56,10 +67,12 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
 constexpr int64_t kWinogradPairPitch = 8;
 
 // A block of tiles: tile rows [row0, row0 + rows) of one image, all tiles_w tiles of each (tile
-// (r, c) covers output rows 2r, 2r + 1 and columns 2c, 2c + 1). In the transformed operands tile
-// (row0 + i, c) is column i * row_pitch + c (row_pitch: kWinogradPairPitch for at most 8 tiles,
-// else tiles_w rounded up to 16; the columns past tiles_w hold values no output reads).
+// (r, c) covers output rows T r .. T r + T - 1 and columns T c .. T c + T - 1). In the
+// transformed operands tile (row0 + i, c) is column i * row_pitch + c (row_pitch:
+// kWinogradPairPitch for at most 8 tiles, else tiles_w rounded up to 16; the columns past tiles_w
+// hold values no output reads).
 struct WinogradBlock {
+  int tile = 2;
   int64_t row0 = 0, rows = 0, tiles_w = 0, row_pitch = 0;
   int64_t panel = 32;  // columns per B panel: the GEMM micro-kernel's nr (a multiple of 16 for AVX-512)
   int64_t Columns() const { return rows * row_pitch; }
@@ -87,6 +100,21 @@ void WinogradOutputTransformAvx512(const float* m, int64_t m_stride, int64_t cha
 void WinogradOutputTransformReference(const float* m, int64_t m_stride, int64_t channels, const Geometry3D& g,
                                       const WinogradBlock& b, const float* bias, const float* residual,
                                       const Activation& act, float* y);
+
+// The same four transforms for F(4x4, 3x3) blocks (b.tile 4; 36 V_xi and M_xi), in
+// conv_winograd4.cc and conv_winograd4_avx512.cc.
+void Winograd4InputTransformAvx512(const float* x, int64_t channels, const Geometry3D& g, const WinogradBlock& b,
+                                   float* v, int64_t v_stride);
+void Winograd4InputTransformReference(const float* x, int64_t channels, const Geometry3D& g, const WinogradBlock& b,
+                                      float* v, int64_t v_stride);
+void Winograd4OutputTransformAvx512(const float* m, int64_t m_stride, int64_t channels, const Geometry3D& g,
+                                    const WinogradBlock& b, const float* bias, const float* residual,
+                                    const Activation& act, float* y);
+void Winograd4OutputTransformReference(const float* m, int64_t m_stride, int64_t channels, const Geometry3D& g,
+                                       const WinogradBlock& b, const float* bias, const float* residual,
+                                       const Activation& act, float* y);
+// U_xi (36 planes of out_channels x in_channels, `plane` floats apart) of the ONNX weights `w`.
+void Winograd4WeightTransform(const float* w, int64_t out_channels, int64_t in_channels, float* u, size_t plane);
 
 }  // namespace nn
 }  // namespace ortlite
