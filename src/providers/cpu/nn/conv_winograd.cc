@@ -128,7 +128,7 @@ void WinogradInputTransformReference(const float* x, int64_t channels, const Geo
 void WinogradOutputTransformReference(const float* m, int64_t m_stride, int64_t channels, const Geometry3D& g,
                                       const WinogradBlock& b, const float* bias, const float* residual,
                                       const Activation& act, float* y) {
-  const int64_t out_h = g.out[1], out_w = g.out[2], columns = b.Columns();
+  const int64_t columns = b.Columns();
   for (int64_t ch = 0; ch < channels; ++ch) {
     for (int64_t i = 0; i < b.rows; ++i) {
       for (int64_t c = 0; c < b.tiles_w; ++c) {
@@ -141,20 +141,30 @@ void WinogradOutputTransformReference(const float* m, int64_t m_stride, int64_t 
           s[0][q] = v[0][q] + v[1][q] + v[2][q];
           s[1][q] = v[1][q] - v[2][q] - v[3][q];
         }
+        float out[2][2];
         for (int r = 0; r < 2; ++r) {
-          const int64_t oh = 2 * (b.row0 + i) + r;
-          if (oh >= out_h) continue;
-          const float out[2] = {s[r][0] + s[r][1] + s[r][2], s[r][1] - s[r][2] - s[r][3]};
-          for (int q = 0; q < 2; ++q) {
-            const int64_t ow = 2 * c + q;
-            if (ow >= out_w) continue;
-            const int64_t at = (ch * out_h + oh) * out_w + ow;
-            float value = out[q] + (bias ? bias[ch] : 0.f);
-            if (residual) value += residual[at];
-            y[at] = ActivationReference(act, value);
-          }
+          out[r][0] = s[r][0] + s[r][1] + s[r][2];
+          out[r][1] = s[r][1] - s[r][2] - s[r][3];
         }
+        WinogradStoreTileReference(&out[0][0], 2, ch, b.row0 + i, c, g, bias, residual, act, y);
       }
+    }
+  }
+}
+
+void WinogradStoreTileReference(const float* out, int tile, int64_t ch, int64_t tile_row, int64_t tile_col,
+                                const Geometry3D& g, const float* bias, const float* residual, const Activation& act,
+                                float* y) {
+  const int64_t out_h = g.out[1], out_w = g.out[2];
+  for (int r = 0; r < tile; ++r) {
+    const int64_t oh = tile * tile_row + r;
+    for (int q = 0; q < tile && oh < out_h; ++q) {
+      const int64_t ow = tile * tile_col + q;
+      if (ow >= out_w) continue;
+      const int64_t at = (ch * out_h + oh) * out_w + ow;
+      float value = out[r * tile + q] + (bias ? bias[ch] : 0.f);
+      if (residual) value += residual[at];
+      y[at] = ActivationReference(act, value);
     }
   }
 }

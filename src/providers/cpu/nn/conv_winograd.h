@@ -101,6 +101,13 @@ void WinogradOutputTransformReference(const float* m, int64_t m_stride, int64_t 
                                       const WinogradBlock& b, const float* bias, const float* residual,
                                       const Activation& act, float* y);
 
+// The reference output transforms' store: channel ch of tile (tile_row, tile_col)'s tile x tile
+// outputs `out` (row-major; those past the image's edge dropped), plus bias[ch] and the residual,
+// then the activation.
+void WinogradStoreTileReference(const float* out, int tile, int64_t ch, int64_t tile_row, int64_t tile_col,
+                                const Geometry3D& g, const float* bias, const float* residual, const Activation& act,
+                                float* y);
+
 // The same four transforms for F(4x4, 3x3) blocks (b.tile 4; 36 V_xi and M_xi), in
 // conv_winograd4.cc and conv_winograd4_avx512.cc.
 void Winograd4InputTransformAvx512(const float* x, int64_t channels, const Geometry3D& g, const WinogradBlock& b,

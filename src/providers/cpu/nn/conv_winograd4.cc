@@ -10,7 +10,6 @@
 #include <cstdint>
 
 #include "providers/cpu/nn/conv_winograd.h"
-#include "providers/cpu/nn/nn_common.h"
 
 namespace ortlite {
 namespace nn {
@@ -98,27 +97,16 @@ void Winograd4InputTransformReference(const float* x, int64_t channels, const Ge
 void Winograd4OutputTransformReference(const float* m, int64_t m_stride, int64_t channels, const Geometry3D& g,
                                        const WinogradBlock& b, const float* bias, const float* residual,
                                        const Activation& act, float* y) {
-  const int64_t out_h = g.out[1], out_w = g.out[2], columns = b.Columns();
+  const int64_t columns = b.Columns();
   for (int64_t ch = 0; ch < channels; ++ch) {
     for (int64_t i = 0; i < b.rows; ++i) {
       for (int64_t c = 0; c < b.tiles_w; ++c) {
         const int64_t column = ch * columns + i * b.row_pitch + c;
         float s[6][4];  // s[q][r] = (A^T M)[r][q]
         for (int q = 0; q < 6; ++q) OutputColumn([&](int r) { return m[(r * 6 + q) * m_stride + column]; }, s[q]);
-        for (int r = 0; r < 4; ++r) {
-          const int64_t oh = 4 * (b.row0 + i) + r;
-          if (oh >= out_h) continue;
-          float out[4];
-          OutputColumn([&](int q) { return s[q][r]; }, out);
-          for (int q = 0; q < 4; ++q) {
-            const int64_t ow = 4 * c + q;
-            if (ow >= out_w) continue;
-            const int64_t at = (ch * out_h + oh) * out_w + ow;
-            float value = out[q] + (bias ? bias[ch] : 0.f);
-            if (residual) value += residual[at];
-            y[at] = ActivationReference(act, value);
-          }
-        }
+        float out[4][4];
+        for (int r = 0; r < 4; ++r) OutputColumn([&](int q) { return s[q][r]; }, out[r]);
+        WinogradStoreTileReference(&out[0][0], 4, ch, b.row0 + i, c, g, bias, residual, act, y);
       }
     }
   }
