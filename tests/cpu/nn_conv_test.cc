@@ -326,6 +326,14 @@ TEST(NnConvTest, Depthwise3DWithFlatKernels) {
   CheckConv({{1, 5, 4, 6, 6}, 5, {1, 3, 3}, 5, {2, 1, 1}, {}, {0, 1, 1, 0, 1, 1}, true}, 392);
 }
 
+TEST(NnConvTest, Depthwise3DKernelOverOnePaddedSlice) {
+  // A 3x3x3 kernel over a single depth slice padded on both sides: only the middle kernel slice
+  // meets the data, so no 2-D plane kernel (which reads the first 9 weights) may take it, also
+  // not the pairs of small planes.
+  CheckConv({{1, 4, 1, 5, 5}, 4, {3, 3, 3}, 4, {}, {}, {1, 1, 1, 1, 1, 1}, true}, 395);
+  CheckConv({{1, 3, 1, 9, 20}, 3, {3, 3, 3}, 3, {}, {}, {1, 1, 1, 1, 1, 1}, false}, 396);
+}
+
 TEST(NnConvTest, DepthwiseRowBlocks) {
   // 3x3 planes computed in blocks of up to 8 output rows x 1 to 4 vectors: heights that leave
   // partial blocks, widths giving 1 to 5 vectors (a full group of 4 and a tail), the top and

@@ -407,7 +407,7 @@ bool DepthwiseConvPlaneAvx512(const float* x, const float* w, float bias, const 
 // True when DepthwiseConvPlanePairAvx512 computes planes of this geometry: 2-D, 3x3, dilation 1,
 // equal strides 1 or 2, output rows at most 8 wide.
 bool DepthwisePlanePairFitsAvx512(const Geometry3D& g) {
-  return g.in[0] == 1 && g.out[0] == 1 && g.kernel[1] == 3 && g.kernel[2] == 3 && g.dilation[1] == 1 &&
+  return g.in[0] == 1 && g.out[0] == 1 && g.kernel[0] == 1 && g.kernel[1] == 3 && g.kernel[2] == 3 && g.dilation[1] == 1 &&
          g.dilation[2] == 1 && g.stride[1] == g.stride[2] && g.stride[2] <= 2 && g.out[2] <= 8;
 }
 
