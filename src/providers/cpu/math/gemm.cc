@@ -728,13 +728,6 @@ void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const float* b_base, con
   RunWithPackedA(a, N, b, C, ldc, ep, pool);
 }
 
-void SgemmWithPackedAB(const PackedSgemmA& a, int64_t N, const float* b_panels, float* C, int64_t ldc,
-                       const GemmEpilogue& ep, ThreadPool* pool) {
-  gemm_detail::OperandB<float> b;
-  b.packed = b_panels;
-  RunWithPackedA(a, N, b, C, ldc, ep, pool);
-}
-
 void SgemmWithPackedABRows(const PackedSgemmA& a, int64_t row_begin, int64_t row_end, int64_t N,
                            const float* b_panels, float* C, int64_t ldc) {
   const int64_t M = a.M(), K = a.K(), mr = a.Kernel().mr;

@@ -245,13 +245,10 @@ void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const SgemmBPacker& pack
 // reading up to 32 columns past N must stay inside the caller's buffer (the values are unused).
 void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const float* b_base, const int64_t* b_row_offsets, float* C,
                       int64_t ldc, const GemmEpilogue& ep, ThreadPool* pool);
-// The same with B (a.K() x N) already in the micro-kernel's column panels (a.Kernel().nr columns
-// each, panel j at b_panels + j * a.K() * nr; columns past N are read but not stored).
-void SgemmWithPackedAB(const PackedSgemmA& a, int64_t N, const float* b_panels, float* C, int64_t ldc,
-                       const GemmEpilogue& ep, ThreadPool* pool);
-// Rows [row_begin, row_end) of SgemmWithPackedAB's C (no epilogue) on the calling thread, so that
-// callers can split the rows over threads; row_begin is a multiple of a.Kernel().mr and C points
-// at row 0.
+// Rows [row_begin, row_end) of C[M, N] = A x B, with B (a.K() x N) already in the micro-kernel's
+// column panels (a.Kernel().nr columns each, panel j at b_panels + j * a.K() * nr; columns past N
+// are read but not stored), on the calling thread, so that callers can split the rows over
+// threads; row_begin is a multiple of a.Kernel().mr and C points at row 0.
 void SgemmWithPackedABRows(const PackedSgemmA& a, int64_t row_begin, int64_t row_end, int64_t N,
                            const float* b_panels, float* C, int64_t ldc);
 // C[M,N] = epilogue(alpha * op(A) x packed_b + beta * C), K and N from `b`.

@@ -201,10 +201,15 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
   auto part_begin = [&](int64_t part) { return std::min(outputs, (outputs + mr - 1) / mr * part / parts * mr); };
   const double item_cost =
       static_cast<double>(positions * channels * outputs * max_columns) / 32.0 / static_cast<double>(parts);
+  const auto input_transform = tile == 4 ? (reference ? Winograd4InputTransformReference : Winograd4InputTransformAvx512)
+                                         : (reference ? WinogradInputTransformReference : WinogradInputTransformAvx512);
+  const auto output_transform = tile == 4
+                                    ? (reference ? Winograd4OutputTransformReference : Winograd4OutputTransformAvx512)
+                                    : (reference ? WinogradOutputTransformReference : WinogradOutputTransformAvx512);
 
   ThreadPool::ParallelForParts(pool, p.batch * blocks * parts, item_cost, [&](int64_t begin, int64_t end) {
     // One cache line more than the planes need: strides that are multiples of 4 KiB would put
-    // the 16 lines a transform step touches (one per xi) into the same L1 set.
+    // the lines a transform step touches (one per xi) into the same L1 set.
     const int64_t v_stride = channels * max_columns + 16, m_stride = outputs * max_columns + 16;
     float* const v = AlignedThreadBuffer(0, positions * v_stride);
     float* const m = AlignedThreadBuffer(1, positions * m_stride);
@@ -212,19 +217,13 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
       const int64_t n = item / (blocks * parts), first_row = item / parts % blocks * block_rows;
       const int64_t m0 = part_begin(item % parts), m1 = part_begin(item % parts + 1);
       WinogradBlock b;
-      b.tile = tile;
       b.row0 = first_row;
       b.rows = std::min(block_rows, tiles_h - first_row);
       b.tiles_w = tiles_w;
       b.row_pitch = row_pitch;
       b.panel = panel;
       const int64_t columns = b.Columns();
-      const float* xn = p.x + n * channels * in_size;
-      if (tile == 4) {
-        (reference ? Winograd4InputTransformReference : Winograd4InputTransformAvx512)(xn, channels, g, b, v, v_stride);
-      } else {
-        (reference ? WinogradInputTransformReference : WinogradInputTransformAvx512)(xn, channels, g, b, v, v_stride);
-      }
+      input_transform(p.x + n * channels * in_size, channels, g, b, v, v_stride);
       for (int xi = 0; xi < positions; ++xi) {
         SgemmWithPackedABRows(w.u[static_cast<size_t>(xi)], m0, m1, columns, v + xi * v_stride, m + xi * m_stride,
                               columns);
@@ -234,8 +233,6 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
       const int64_t y_offset = (n * outputs + m0) * out_size;
       const float* bias = p.bias ? p.bias + m0 : nullptr;
       const float* residual = p.residual ? p.residual + y_offset : nullptr;
-      auto output_transform = tile == 4 ? (reference ? Winograd4OutputTransformReference : Winograd4OutputTransformAvx512)
-                                        : (reference ? WinogradOutputTransformReference : WinogradOutputTransformAvx512);
       output_transform(mp, m_stride, m1 - m0, g, b, bias, residual, p.activation, p.y + y_offset);
     }
   });

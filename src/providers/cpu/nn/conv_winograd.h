@@ -22,8 +22,7 @@
 namespace ortlite {
 namespace nn {
 
-constexpr int kWinogradPositions = 16;   // transformed positions per F(2x2) tile (4 x 4)
-constexpr int kWinograd4Positions = 36;  // per F(4x4) tile (6 x 6)
+constexpr int kWinogradPositions = 16;  // transformed positions per F(2x2) tile (4 x 4)
 
 // Transformed positions of a tile of T x T outputs.
 inline int WinogradPositionsFor(int tile) { return (tile + 2) * (tile + 2); }
@@ -66,13 +65,13 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
 // transforms put them in one vector).
 constexpr int64_t kWinogradPairPitch = 8;
 
-// A block of tiles: tile rows [row0, row0 + rows) of one image, all tiles_w tiles of each (tile
-// (r, c) covers output rows T r .. T r + T - 1 and columns T c .. T c + T - 1). In the
+// A block of tiles: tile rows [row0, row0 + rows) of one image, all tiles_w tiles of each (with
+// T x T tiles, tile (r, c) covers output rows T r .. T r + T - 1 and columns T c .. T c + T - 1;
+// the transforms called know T). In the
 // transformed operands tile (row0 + i, c) is column i * row_pitch + c (row_pitch:
 // kWinogradPairPitch for at most 8 tiles, else tiles_w rounded up to 16; the columns past tiles_w
 // hold values no output reads).
 struct WinogradBlock {
-  int tile = 2;
   int64_t row0 = 0, rows = 0, tiles_w = 0, row_pitch = 0;
   int64_t panel = 32;  // columns per B panel: the GEMM micro-kernel's nr (a multiple of 16 for AVX-512)
   int64_t Columns() const { return rows * row_pitch; }
@@ -108,7 +107,7 @@ void WinogradStoreTileReference(const float* out, int tile, int64_t ch, int64_t 
                                 const Geometry3D& g, const float* bias, const float* residual, const Activation& act,
                                 float* y);
 
-// The same four transforms for F(4x4, 3x3) blocks (b.tile 4; 36 V_xi and M_xi), in
+// The same four transforms for F(4x4, 3x3) blocks (36 V_xi and M_xi), in
 // conv_winograd4.cc and conv_winograd4_avx512.cc.
 void Winograd4InputTransformAvx512(const float* x, int64_t channels, const Geometry3D& g, const WinogradBlock& b,
                                    float* v, int64_t v_stride);
