@@ -115,6 +115,8 @@ TEST(GemmDriverTest, EachWayOfFeedingTheKernel) {
       {false, false, 36, 100, 200, 1.f, 1.f, 200, 2048, 100},
       // Many rows of tiles: B packed by the first, A read in place (full panels) or packed (tail).
       {false, false, 100, 129, 390, 0.75f, -1.f, 390, 129, 130},
+      // ... and with A's stride a 4 KiB multiple: every A panel packed, the short last one too.
+      {false, false, 100, 129, 390, 1.f, 0.f, 1024, 129, 130},
       // Transposed A: packed by the driver, a panel at a time.
       {true, false, 301, 40, 390, 1.f, 0.f, 301, 40, 40},
       // Transposed B: packed by the driver.
