@@ -13,6 +13,17 @@ MODELS=${2:-bench/cache}
 ANCHORS=${ANCHORS:-../shared/anchors}
 ROUNDS=${ROUNDS:-3}
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+# The FMA throughput of one core over 0.2 s, in GFLOP/s (empty without the micro-benchmarks). A
+# shared host's busy spells cut it by up to 40 % while scalar code runs at full speed, and they
+# slow ortlite's FMA-dense kernels more than ORT's: sampled after every round, it tells how busy
+# the host was during the table.
+fma_sample() {
+  [ -x build/bench/ortlite_micro_bench ] || return 0
+  ./build/bench/ortlite_micro_bench --benchmark_filter='^BM_FmaPeak$' --benchmark_min_time=0.2 \
+    --benchmark_format=json 2>/dev/null |
+    /usr/bin/python3 -c 'import json, sys; print("%.0f" % json.load(sys.stdin)["benchmarks"][0]["GFLOPS"])' || true
+}
+fma_samples=""
 [ -x build/perf_test ] || { echo "build first (scripts/build.sh)"; exit 1; }
 [ -f "$MODELS/resnet50.onnx" ] || /usr/bin/python3 bench/export_models.py "$MODELS"
 eval "$(bash "$ANCHORS/setup_reference.sh")"
@@ -34,6 +45,7 @@ for model in resnet50 mobilenet_v2 squeezenet1_1 encoder_l6_h384; do
       ort_meds+=" $(echo "$ort" | sed -E 's/.*"median_ms":([0-9.]+).*/\1/')"
       ort_loads+=" $(echo "$ort" | sed -E 's/.*"load_ms":([0-9.]+).*/\1/')"
       ort_rsss+=" $(echo "$ort" | sed -E 's/.*"rss_mb":([0-9.]+).*/\1/')"
+      fma_samples+=" $(fma_sample)"
     done
     p50=$(echo "$p50s" | median) ort_med=$(echo "$ort_meds" | median)
     load=$(echo "$loads" | median) ort_load=$(echo "$ort_loads" | median)
@@ -55,8 +67,14 @@ print("SGEMM M=N=K=1024, 1 thread: %.1f GFLOP/s = %.1f %% of the FMA peak measur
       "(peak_fraction); BM_FmaPeak alone: %.1f GFLOP/s (medians of 3 repetitions)."
       % (gemm["GFLOPS"], 100 * gemm["peak_fraction"], peak["GFLOPS"]))')
 fi
+fma_line=""
+if [ -n "${fma_samples// /}" ]; then
+  fma_line=$(echo "$fma_samples" | tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {
+    printf "Host check: the FMA throughput of one core after each round, min %s / median %s / max %s GFLOP/s over %d rounds (min/max %.2f; below ~0.9 the host was busy during the table).", v[1], v[int((NR + 1) / 2)], v[NR], NR, v[1] / v[NR]}')
+fi
 cat "$table"
 if [ -n "$sgemm" ]; then echo "$sgemm"; fi
+if [ -n "$fma_line" ]; then echo "$fma_line"; fi
 {
   echo
   echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — \`ROUNDS=$ROUNDS bench/run_bench.sh $RUNS $MODELS\` on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
@@ -65,5 +83,6 @@ if [ -n "$sgemm" ]; then echo "$sgemm"; fi
   echo
   echo "ratio = ortlite P50 / ORT median (below 1.0: ortlite is faster), each the median of $ROUNDS alternating rounds of $RUNS runs. ORT's rss includes Node's own ~75 MB."
   if [ -n "$sgemm" ]; then echo; echo "$sgemm"; fi
+  if [ -n "$fma_line" ]; then echo; echo "$fma_line"; fi
 } >> bench/RESULTS.md
 rm -f "$table"
