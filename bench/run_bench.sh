@@ -69,8 +69,10 @@ print("SGEMM M=N=K=1024, 1 thread: %.1f GFLOP/s = %.1f %% of the FMA peak measur
 fi
 fma_line=""
 if [ -n "${fma_samples// /}" ]; then
-  fma_line=$(echo "$fma_samples" | tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {
-    printf "Host check: the FMA throughput of one core after each round, min %s / median %s / max %s GFLOP/s over %d rounds (min/max %.2f; below ~0.9 the host was busy during the table).", v[1], v[int((NR + 1) / 2)], v[NR], NR, v[1] / v[NR]}')
+  fma_sorted=$(echo "$fma_samples" | tr ' ' '\n' | grep . | sort -g)
+  fma_min=$(echo "$fma_sorted" | head -1) fma_max=$(echo "$fma_sorted" | tail -1)
+  fma_line=$(awk -v lo="$fma_min" -v med="$(echo "$fma_samples" | median)" -v hi="$fma_max" -v n="$(echo "$fma_sorted" | wc -l)" 'BEGIN {
+    printf "Host check: the FMA throughput of one core after each round, min %s / median %s / max %s GFLOP/s over %d rounds (min/max %.2f; below ~0.9 the host was busy during the table).", lo, med, hi, n, lo / hi}')
 fi
 cat "$table"
 if [ -n "$sgemm" ]; then echo "$sgemm"; fi

@@ -41,6 +41,8 @@ volatile float g_start = 0.5f;
 #define ORTLITE_FMA_SUM(add) \
   add(add(add(add(c0, c1), add(c2, c3)), add(add(c4, c5), add(c6, c7))), add(add(c8, c9), add(c10, c11)))
 
+}  // namespace
+
 __attribute__((target("avx512f"))) double FmaLoopAvx512(int64_t iterations) {
   const __m512 x = _mm512_set1_ps(g_multiplier), y = _mm512_set1_ps(g_addend);
   ORTLITE_FMA_CHAINS(_mm512_set1_ps);
@@ -60,6 +62,8 @@ __attribute__((target("avx2,fma"))) double FmaLoopAvx2(int64_t iterations) {
   benchmark::DoNotOptimize(ORTLITE_FMA_SUM(_mm256_add_ps));
   return 12.0 * 2.0 * 8.0 * static_cast<double>(iterations);
 }
+
+namespace {
 
 void BM_FmaPeak(benchmark::State& state) {
   const int64_t iterations = 1 << 20;

@@ -14,6 +14,11 @@
 namespace ortlite {
 namespace bench {
 
+// `iterations` rounds of 12 independent FMA chains of 512-bit (AVX-512F) or 256-bit (AVX2+FMA)
+// vectors; both return the flops executed. Call only on hosts with the ISA.
+double FmaLoopAvx512(int64_t iterations);
+double FmaLoopAvx2(int64_t iterations);
+
 // Runs `iterations` rounds of independent vector FMAs at the widest ISA the library would use
 // (AVX-512, else AVX2+FMA) and returns the flops executed (0 on hosts with neither).
 double RunFmaLoop(int64_t iterations);
