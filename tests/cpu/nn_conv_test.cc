@@ -365,6 +365,21 @@ TEST(NnConvTest, DepthwisePairsOfSmallPlanes) {
   }
 }
 
+TEST(NnConvTest, DepthwiseStride2RandomShapes) {
+  // Stride-2 3x3 planes with one column of left padding read each input row once (two planes to a
+  // vector when the output rows are at most 8 wide): random heights, widths (1 to 5 vectors of
+  // output), top and bottom padding of 0 to 2, right padding of 0 to 2.
+  std::mt19937 rng(41);
+  auto pick = [&](int lo, int hi) { return static_cast<int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  for (int iter = 0; iter < 40; ++iter) {
+    const int64_t channels = pick(1, 5), height = pick(1, 20), width = pick(1, 150);
+    const std::vector<int64_t> pads = {pick(0, 2), 1, pick(0, 2), pick(0, 2)};
+    if (height + pads[0] + pads[2] < 3 || width + 1 + pads[3] < 3) continue;
+    CheckConv({{1 + iter % 2, channels, height, width}, channels, {3, 3}, channels, {2, 2}, {}, pads, iter % 3 != 0},
+              500 + iter, 11, iter % 4 != 0);
+  }
+}
+
 TEST(NnConvTest, Im2ColPanelsMatchesReference) {
   std::mt19937 rng(5);
   auto pick = [&](int lo, int hi) { return static_cast<int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };

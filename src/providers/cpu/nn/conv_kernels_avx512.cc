@@ -1,6 +1,6 @@
 // AVX-512 pieces of the convolution: im2col straight into GEMM panels, and the depthwise plane
 // (16 output columns per vector, masked at the image borders; planes at most 8 columns wide two
-// to a vector).
+// to a vector; stride-2 3x3 planes padded by one column on the left read each input row once).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -311,6 +311,90 @@ void Depthwise3x3Columns(const float* x, const Geometry3D& g, int64_t b0, const 
   }
 }
 
+// Stride 2 with one column of left padding (the downsampling layers of mobilenet_v2): output
+// vector b reads input columns 32b - 1 .. 32b + 31, which two loads of a row hold. The even
+// columns serve kernel column 1, the odd ones column 2, and the odd ones moved up a lane (with
+// column 32b - 1 entering lane 0) column 0. Each input row is read once, in one pass down the
+// plane, for the one or two output rows it feeds: loading every row three times per kernel
+// column, with its masks and addresses, took twice as long.
+struct Stride2Columns {
+  __m512i even, odd;
+  __mmask16 lo[DepthwiseMasks::kMaxVectors], hi[DepthwiseMasks::kMaxVectors];
+  Stride2Columns(int64_t in_w, int64_t vectors) {
+    even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    for (int64_t b = 0; b < vectors; ++b) {
+      lo[b] = LaneRange(0, in_w - 32 * b);
+      hi[b] = LaneRange(0, in_w - 32 * b - 16);
+    }
+  }
+};
+
+// The three kernel-column vectors t[kw][v] of input row `row` for output vectors b0 + v.
+template <int NV>
+__attribute__((always_inline)) inline void Stride2Taps(const float* row, int64_t in_w, int64_t b0,
+                                                       const Stride2Columns& cols, __m512 (&t)[3][NV]) {
+#pragma GCC unroll 2
+  for (int v = 0; v < NV; ++v) {
+    const int64_t b = b0 + v;
+    const float* src = row + 32 * b;
+    const __m512 lo = _mm512_maskz_loadu_ps(cols.lo[b], src);
+    const __m512 hi = _mm512_maskz_loadu_ps(cols.hi[b], src + 16);
+    t[1][v] = _mm512_permutex2var_ps(lo, cols.even, hi);
+    t[2][v] = _mm512_permutex2var_ps(lo, cols.odd, hi);
+    const __m512 before = b > 0 && 32 * b - 1 < in_w ? _mm512_set1_ps(src[-1]) : _mm512_setzero_ps();
+    t[0][v] = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(t[2][v]), _mm512_castps_si512(before), 15));
+  }
+}
+
+// Output vectors [b0, b0 + NV) of every row of a stride-2, left-pad-1 plane.
+template <int NV>
+void Depthwise3x3Stride2Columns(const float* x, const Geometry3D& g, int64_t b0, const Stride2Columns& cols,
+                                const __m512 (&wv)[3][3], __m512 vbias, __mmask16 store_last, const Activation& act,
+                                float* y) {
+  const int64_t in_h = g.in[1], in_w = g.in[2], out_h = g.out[1], out_w = g.out[2], pad_t = g.pad_begin[1];
+  auto valid = [&](int64_t r) { return r >= 0 && r < in_h; };
+  auto accumulate = [&](const __m512 (&t)[3][NV], int kh, __m512 (&acc)[NV]) __attribute__((always_inline)) {
+#pragma GCC unroll 3
+    for (int kw = 0; kw < 3; ++kw)
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) acc[v] = _mm512_fmadd_ps(t[kw][v], wv[kh][kw], acc[v]);
+  };
+  __m512 acc[NV], next[NV], t[3][NV];
+#pragma GCC unroll 2
+  for (int v = 0; v < NV; ++v) acc[v] = vbias;
+  // Input row 2 * oh - pad_t + kh feeds output row oh through kernel row kh.
+  if (valid(-pad_t)) {
+    Stride2Taps<NV>(x - pad_t * in_w, in_w, b0, cols, t);
+    accumulate(t, 0, acc);
+  }
+  for (int64_t oh = 0; oh < out_h; ++oh) {
+    const int64_t r1 = 2 * oh - pad_t + 1, r2 = r1 + 1;
+    if (valid(r1)) {
+      Stride2Taps<NV>(x + r1 * in_w, in_w, b0, cols, t);
+      accumulate(t, 1, acc);
+    }
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) next[v] = vbias;
+    if (valid(r2)) {  // also kernel row 0 of the next output row
+      Stride2Taps<NV>(x + r2 * in_w, in_w, b0, cols, t);
+      accumulate(t, 2, acc);
+      accumulate(t, 0, next);
+    }
+    float* yrow = y + oh * out_w + b0 * 16;
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) {
+      const __m512 out = ActivateVector(acc[v], act);
+      if (v == NV - 1) {
+        _mm512_mask_storeu_ps(yrow + 16 * v, store_last, out);
+      } else {
+        _mm512_storeu_ps(yrow + 16 * v, out);
+      }
+      acc[v] = next[v];
+    }
+  }
+}
+
 template <int S>
 void Depthwise3x3Plane(const float* x, const float* w, float bias, const Activation& act, float* y,
                        const Geometry3D& g) {
@@ -320,9 +404,16 @@ void Depthwise3x3Plane(const float* x, const float* w, float bias, const Activat
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) wv[i][j] = _mm512_set1_ps(w[i * 3 + j]);
   const __m512 vbias = _mm512_set1_ps(bias);
+  const __mmask16 last = LaneRange(0, out_w - (vectors - 1) * 16);
+  if (S == 2 && g.pad_begin[2] == 1) {
+    const Stride2Columns cols(g.in[2], vectors);
+    int64_t b0 = 0;
+    for (; b0 + 2 < vectors; b0 += 2) Depthwise3x3Stride2Columns<2>(x, g, b0, cols, wv, vbias, 0xffff, act, y);
+    if (vectors - b0 == 2) return Depthwise3x3Stride2Columns<2>(x, g, b0, cols, wv, vbias, last, act, y);
+    return Depthwise3x3Stride2Columns<1>(x, g, b0, cols, wv, vbias, last, act, y);
+  }
   DepthwiseMasks masks;
   masks.Build<3, S>(g, vectors);
-  const __mmask16 last = LaneRange(0, out_w - (vectors - 1) * 16);
   int64_t b0 = 0;
   for (; b0 + 4 < vectors; b0 += 4) Depthwise3x3Columns<S, 3, 4>(x, g, b0, wv, vbias, masks, 0xffff, act, y);
   switch (vectors - b0) {
@@ -330,6 +421,47 @@ void Depthwise3x3Plane(const float* x, const float* w, float bias, const Activat
     case 3: return Depthwise3x3Columns<S, 4, 3>(x, g, b0, wv, vbias, masks, last, act, y);
     case 2: return Depthwise3x3Columns<S, 6, 2>(x, g, b0, wv, vbias, masks, last, act, y);
     default: return Depthwise3x3Columns<S, 8, 1>(x, g, b0, wv, vbias, masks, last, act, y);
+  }
+}
+
+// Two stride-2 planes with one column of left padding, lanes 0-7 plane 0 and 8-15 plane 1: the
+// input columns they read (-1 .. 15) come from one load of each plane's row, kernel column kw
+// taking columns 2j - 1 + kw of each; and, as in Depthwise3x3Stride2Columns, each input row is
+// read once for the output rows it feeds.
+void Depthwise3x3Stride2PlanePair(const float* const (&x)[2], const __m512 (&wv)[3][3], __m512 vbias,
+                                  const Activation& act, float* const (&y)[2], const Geometry3D& g) {
+  const int64_t in_h = g.in[1], in_w = g.in[2], out_h = g.out[1], out_w = g.out[2], pad_t = g.pad_begin[1];
+  const __mmask16 load = LaneRange(0, in_w);
+  __m512i index[3];
+  for (int kw = 0; kw < 3; ++kw) {
+    // Lane j < 8 takes plane 0's column 2j - 1 + kw, lane 8 + j plane 1's (16 on in the pair).
+    index[kw] = _mm512_add_epi32(_mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0),
+                                 _mm512_set1_epi32(kw - 1));
+  }
+  const __mmask16 inside[3] = {0xfefe, 0xffff, 0xffff};  // column -1 is padding
+  auto valid = [&](int64_t r) { return r >= 0 && r < in_h; };
+  auto accumulate = [&](int64_t r, int kh, __m512& acc, __m512* also, int also_kh) __attribute__((always_inline)) {
+    const __m512 a = _mm512_maskz_loadu_ps(load, x[0] + r * in_w);
+    const __m512 b = _mm512_maskz_loadu_ps(load, x[1] + r * in_w);
+#pragma GCC unroll 3
+    for (int kw = 0; kw < 3; ++kw) {
+      const __m512 t = _mm512_maskz_permutex2var_ps(inside[kw], a, index[kw], b);
+      acc = _mm512_fmadd_ps(t, wv[kh][kw], acc);
+      if (also) *also = _mm512_fmadd_ps(t, wv[also_kh][kw], *also);
+    }
+  };
+  const __mmask8 store = static_cast<__mmask8>(LaneRange(0, out_w));
+  __m512 acc = vbias;
+  if (valid(-pad_t)) accumulate(-pad_t, 0, acc, nullptr, 0);
+  for (int64_t oh = 0; oh < out_h; ++oh) {
+    const int64_t r1 = 2 * oh - pad_t + 1, r2 = r1 + 1;
+    if (valid(r1)) accumulate(r1, 1, acc, nullptr, 0);
+    __m512 next = vbias;
+    if (valid(r2)) accumulate(r2, 2, acc, &next, 0);
+    acc = ActivateVector(acc, act);
+    _mm256_mask_storeu_ps(y[0] + oh * out_w, store, _mm512_castps512_ps256(acc));
+    _mm256_mask_storeu_ps(y[1] + oh * out_w, store, _mm512_extractf32x8_ps(acc, 1));
+    acc = next;
   }
 }
 
@@ -353,6 +485,7 @@ void Depthwise3x3PlanePair(const float* const (&x)[2], const float* const (&w)[2
     wv[i / 3][i % 3] = _mm512_insertf32x8(_mm512_set1_ps(w[0][i]), _mm256_set1_ps(w[1][i]), 1);
   }
   const __m512 vbias = _mm512_insertf32x8(_mm512_set1_ps(bias[0]), _mm256_set1_ps(bias[1]), 1);
+  if (S == 2 && pad_l == 1) return Depthwise3x3Stride2PlanePair(x, wv, vbias, act, y, g);
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __mmask8 store_mask = static_cast<__mmask8>(LaneRange(0, out_w));
   for (int64_t oh = 0; oh < out_h; ++oh) {
