@@ -424,44 +424,80 @@ void Depthwise3x3Plane(const float* x, const float* w, float bias, const Activat
   }
 }
 
-// Two stride-2 planes with one column of left padding, lanes 0-7 plane 0 and 8-15 plane 1: the
-// input columns they read (-1 .. 15) come from one load of each plane's row, kernel column kw
-// taking columns 2j - 1 + kw of each; and, as in Depthwise3x3Stride2Columns, each input row is
-// read once for the output rows it feeds.
-void Depthwise3x3Stride2PlanePair(const float* const (&x)[2], const __m512 (&wv)[3][3], __m512 vbias,
-                                  const Activation& act, float* const (&y)[2], const Geometry3D& g) {
-  const int64_t in_h = g.in[1], in_w = g.in[2], out_h = g.out[1], out_w = g.out[2], pad_t = g.pad_begin[1];
+// Two planes, lanes 0-7 plane 0 and 8-15 plane 1, whose rows' columns all lie in the first 16 of
+// the row (PairRowFits): kernel column kw of output column j reads column S * j + kw - pad_l of
+// its plane, taken from one load of each plane's row by a permute (columns left of the row are
+// padding, masked to zero). Each input row is loaded once, for the output rows it feeds (three
+// at stride 1, one or two at stride 2): loading it per output row and kernel column took about
+// twice as long.
+template <int S>
+bool PairRowFits(const Geometry3D& g) {
+  return S * (g.out[2] - 1) + 2 - g.pad_begin[2] <= 15;
+}
+
+template <int S>
+void Depthwise3x3PlanePairRowsOnce(const float* const (&x)[2], const __m512 (&wv)[3][3], __m512 vbias,
+                                   const Activation& act, float* const (&y)[2], const Geometry3D& g) {
+  const int64_t in_h = g.in[1], in_w = g.in[2], out_h = g.out[1], out_w = g.out[2];
+  const int64_t pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
   const __mmask16 load = LaneRange(0, in_w);
   __m512i index[3];
+  __mmask16 inside[3];
   for (int kw = 0; kw < 3; ++kw) {
-    // Lane j < 8 takes plane 0's column 2j - 1 + kw, lane 8 + j plane 1's (16 on in the pair).
-    index[kw] = _mm512_add_epi32(_mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0),
-                                 _mm512_set1_epi32(kw - 1));
+    alignas(64) int32_t lanes[16];
+    inside[kw] = 0;
+    for (int j = 0; j < 8; ++j) {
+      const int64_t column = S * j + kw - pad_l;
+      lanes[j] = static_cast<int32_t>(column & 15);
+      lanes[8 + j] = static_cast<int32_t>(16 + (column & 15));
+      if (column >= 0) inside[kw] = static_cast<__mmask16>(inside[kw] | (0x101u << j));
+    }
+    index[kw] = _mm512_load_si512(lanes);
   }
-  const __mmask16 inside[3] = {0xfefe, 0xffff, 0xffff};  // column -1 is padding
   auto valid = [&](int64_t r) { return r >= 0 && r < in_h; };
-  auto accumulate = [&](int64_t r, int kh, __m512& acc, __m512* also, int also_kh) __attribute__((always_inline)) {
+  // Input row r times kernel row kh[i] into acc[i], i < n.
+  auto accumulate = [&](int64_t r, int n, const int (&kh)[3], __m512* (&acc)[3]) __attribute__((always_inline)) {
     const __m512 a = _mm512_maskz_loadu_ps(load, x[0] + r * in_w);
     const __m512 b = _mm512_maskz_loadu_ps(load, x[1] + r * in_w);
 #pragma GCC unroll 3
     for (int kw = 0; kw < 3; ++kw) {
       const __m512 t = _mm512_maskz_permutex2var_ps(inside[kw], a, index[kw], b);
-      acc = _mm512_fmadd_ps(t, wv[kh][kw], acc);
-      if (also) *also = _mm512_fmadd_ps(t, wv[also_kh][kw], *also);
+#pragma GCC unroll 3
+      for (int i = 0; i < 3; ++i) {
+        if (i < n) *acc[i] = _mm512_fmadd_ps(t, wv[kh[i]][kw], *acc[i]);
+      }
     }
   };
   const __mmask8 store = static_cast<__mmask8>(LaneRange(0, out_w));
-  __m512 acc = vbias;
-  if (valid(-pad_t)) accumulate(-pad_t, 0, acc, nullptr, 0);
+  auto store_row = [&](int64_t oh, __m512 v) {
+    v = ActivateVector(v, act);
+    _mm256_mask_storeu_ps(y[0] + oh * out_w, store, _mm512_castps512_ps256(v));
+    _mm256_mask_storeu_ps(y[1] + oh * out_w, store, _mm512_extractf32x8_ps(v, 1));
+  };
+  // Input row S * oh - pad_t + kh feeds output row oh through kernel row kh.
+  __m512 acc0 = vbias, acc1 = vbias, acc2 = vbias;
+  __m512* rows[3] = {&acc0, &acc1, &acc2};
+  if (S == 2) {
+    if (valid(-pad_t)) accumulate(-pad_t, 1, {0, 0, 0}, rows);
+    for (int64_t oh = 0; oh < out_h; ++oh) {
+      const int64_t r1 = 2 * oh - pad_t + 1, r2 = r1 + 1;
+      if (valid(r1)) accumulate(r1, 1, {1, 0, 0}, rows);
+      acc1 = vbias;
+      if (valid(r2)) accumulate(r2, 2, {2, 0, 0}, rows);  // also kernel row 0 of the next output row
+      store_row(oh, acc0);
+      acc0 = acc1;
+    }
+    return;
+  }
+  if (valid(-pad_t)) accumulate(-pad_t, 1, {0, 0, 0}, rows);
+  if (valid(1 - pad_t)) accumulate(1 - pad_t, 2, {1, 0, 0}, rows);
   for (int64_t oh = 0; oh < out_h; ++oh) {
-    const int64_t r1 = 2 * oh - pad_t + 1, r2 = r1 + 1;
-    if (valid(r1)) accumulate(r1, 1, acc, nullptr, 0);
-    __m512 next = vbias;
-    if (valid(r2)) accumulate(r2, 2, acc, &next, 0);
-    acc = ActivateVector(acc, act);
-    _mm256_mask_storeu_ps(y[0] + oh * out_w, store, _mm512_castps512_ps256(acc));
-    _mm256_mask_storeu_ps(y[1] + oh * out_w, store, _mm512_extractf32x8_ps(acc, 1));
-    acc = next;
+    const int64_t r = oh - pad_t + 2;  // kernel row 2 of oh, 1 of oh + 1, 0 of oh + 2
+    acc2 = vbias;
+    if (valid(r)) accumulate(r, 3, {2, 1, 0}, rows);
+    store_row(oh, acc0);
+    acc0 = acc1;
+    acc1 = acc2;
   }
 }
 
@@ -485,7 +521,7 @@ void Depthwise3x3PlanePair(const float* const (&x)[2], const float* const (&w)[2
     wv[i / 3][i % 3] = _mm512_insertf32x8(_mm512_set1_ps(w[0][i]), _mm256_set1_ps(w[1][i]), 1);
   }
   const __m512 vbias = _mm512_insertf32x8(_mm512_set1_ps(bias[0]), _mm256_set1_ps(bias[1]), 1);
-  if (S == 2 && pad_l == 1) return Depthwise3x3Stride2PlanePair(x, wv, vbias, act, y, g);
+  if (PairRowFits<S>(g)) return Depthwise3x3PlanePairRowsOnce<S>(x, wv, vbias, act, y, g);
   const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __mmask8 store_mask = static_cast<__mmask8>(LaneRange(0, out_w));
   for (int64_t oh = 0; oh < out_h; ++oh) {
