@@ -17,10 +17,20 @@ if [ ${#dirs[@]} -eq 0 ]; then
   exit 1
 fi
 out=$(mktemp)
-trap 'rm -f "$out" "$out.fail" "$out.pass" "$out.expected" "$out.firm"' EXIT
-"$runner" -v -j "${CONFORMANCE_JOBS:-2}" "$@" "${dirs[@]}" > "$out" 2>/dev/null
+trap 'rm -f "$out" "$out.err" "$out.fail" "$out.pass" "$out.expected" "$out.firm"' EXIT
+"$runner" -v -j "${CONFORMANCE_JOBS:-2}" "$@" "${dirs[@]}" > "$out" 2>"$out.err"
+runner_status=$?
 grep '^FAIL ' "$out" | awk '{print $2}' | sort -u > "$out.fail"
 grep '^PASS ' "$out" | awk '{print $2}' | sort -u > "$out.pass"
+# Every case must have a verdict: a runner that stops early (a crash, bad arguments) leaves the
+# rest unreported, which the comparison with the list alone would not notice.
+cases=$(find "${dirs[@]}" -mindepth 2 -maxdepth 2 -name model.onnx | wc -l)
+reported=$(cat "$out.pass" "$out.fail" | sort -u | wc -l)
+if [ "$reported" -ne "$cases" ] || [ "$runner_status" -gt 1 ]; then
+  echo "test_runner reported $reported of $cases cases (exit status $runner_status):"
+  tail -5 "$out.err"
+  exit 1
+fi
 grep -v '^\s*#' "$expected" | awk 'NF {sub(/^~/, "", $1); print $1}' | sort -u > "$out.expected"
 grep -v '^\s*#' "$expected" | awk 'NF && $1 !~ /^~/ {print $1}' | sort -u > "$out.firm"
 
