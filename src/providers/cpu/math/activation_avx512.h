@@ -1,5 +1,6 @@
 // Helpers the AVX-512 GEMM and convolution tiles share: the activations they apply while their
-// results are still in registers (those KernelAppliesActivation names), and lane masks. Include
+// results are still in registers (those KernelAppliesActivation names), lane masks and the
+// even- and odd-lane permutations. Include
 // only from *_avx512.cc files.
 #pragma once
 #include <immintrin.h>
@@ -11,6 +12,12 @@
 
 namespace ortlite {
 namespace avx512 {
+
+// Permutation indices picking the even and the odd lanes of two vectors. Functions, not
+// namespace-scope constants: those could be initialised with AVX-512 instructions at load time,
+// also on hosts without them.
+inline __m512i EvenLanes() { return _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0); }
+inline __m512i OddLanes() { return _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1); }
 
 // The first n of 16 lanes (none for n <= 0, all for n >= 16).
 inline __mmask16 FirstLanes(int64_t n) {

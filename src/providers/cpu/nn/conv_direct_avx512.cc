@@ -348,7 +348,7 @@ void DirectConvSubsampleRowAvx512(const float* row, int64_t count, int64_t strid
     for (int64_t j = 0; j < count; ++j) dst[j] = row[j * stride];
     return;
   }
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = avx512::EvenLanes();
   for (int64_t j = 0; j < count; j += 16) {
     // Output lanes j.. read columns 2j .. 2j + 30; the last valid one is 2 * (count - 1).
     const int64_t left = 2 * (count - j) - 1;  // columns of this pair of loads that are needed
@@ -392,7 +392,7 @@ void DirectConvPadPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_
 void DirectConvPadSplitPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, int64_t pad_top, int64_t pad_left,
                                    int64_t out_h, int64_t out_w, float* dst) {
   const int64_t evens = (out_w + 1) / 2, odds = out_w / 2;
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = avx512::EvenLanes();
   const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
   for (int64_t h = 0; h < out_h; ++h) {
     float* d = dst + h * out_w;

@@ -39,7 +39,7 @@ inline void CopyRun(const float* src, int64_t len, int64_t valid_begin, int64_t 
 // Copies the run d[t] = src[2t] for t < len (<= 32) where 0 <= first + 2t < limit (src = row +
 // first), zero elsewhere: two loads and an even-lane permute per 16 outputs.
 inline void CopyRunStride2(const float* row, int64_t first, int64_t limit, int64_t len, float* d) {
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = avx512::EvenLanes();
   for (int64_t h = 0; h < len; h += 16) {
     const int64_t start = first + 2 * h;  // input column of output lane 0 of this half
     const __m512 lo = _mm512_maskz_loadu_ps(LaneRange(-start, limit - start), row + start);
@@ -188,7 +188,7 @@ template <int KH, int KW, int S, int NV>
 inline void DepthwiseRowGroup(const float* x, int64_t in_h, int64_t in_w, int64_t ih0, int64_t pad_l, int64_t b0,
                               const __m512 (&wv)[KH][KW], __m512 vbias, const DepthwiseMasks& masks,
                               __mmask16 store_mask_last, const Activation& act, float* yrow) {
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = avx512::EvenLanes();
   __m512 acc[NV];
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v) acc[v] = vbias;
@@ -254,7 +254,7 @@ template <int S, int ROWS, int NV>
 inline void Depthwise3x3Block(const float* x, int64_t in_h, int64_t in_w, int64_t ih0, int64_t pad_l, int rows,
                               int64_t b0, const __m512 (&wv)[3][3], __m512 vbias, const DepthwiseMasks& masks,
                               __mmask16 store_last, int64_t out_w, const Activation& act, float* y) {
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = avx512::EvenLanes();
   constexpr int kInputRows = (ROWS - 1) * S + 3;
   __m512 acc[ROWS][NV];
 #pragma GCC unroll 8
@@ -321,8 +321,8 @@ struct Stride2Columns {
   __m512i even, odd;
   __mmask16 lo[DepthwiseMasks::kMaxVectors], hi[DepthwiseMasks::kMaxVectors];
   Stride2Columns(int64_t in_w, int64_t vectors) {
-    even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-    odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    even = avx512::EvenLanes();
+    odd = avx512::OddLanes();
     for (int64_t b = 0; b < vectors; ++b) {
       lo[b] = LaneRange(0, in_w - 32 * b);
       hi[b] = LaneRange(0, in_w - 32 * b - 16);
@@ -501,47 +501,31 @@ void Depthwise3x3PlanePairRowsOnce(const float* const (&x)[2], const __m512 (&wv
   }
 }
 
-// Two 3x3 planes per vector, lanes 0-7 plane 0 and lanes 8-15 plane 1, for output rows at most 8
-// wide (mobilenet_v2's 14x14 and 7x7 layers): one plane per vector would leave more than half of
-// the lanes idle and pay the row loop for each plane alone.
-template <int S>
-void Depthwise3x3PlanePair(const float* const (&x)[2], const float* const (&w)[2], const float (&bias)[2],
-                           const Activation& act, float* const (&y)[2], const Geometry3D& g) {
+// Stride-2 pairs whose last output column reads input column 16 (8 output columns, no left
+// padding), beyond one load of the row: each kernel column loads 16 lanes from column kw - pad_l
+// of each plane and keeps the even ones.
+void Depthwise3x3Stride2PlanePairWide(const float* const (&x)[2], const __m512 (&wv)[3][3], __m512 vbias,
+                                      const Activation& act, float* const (&y)[2], const Geometry3D& g) {
   const int64_t in_h = g.in[1], in_w = g.in[2], out_h = g.out[1], out_w = g.out[2];
   const int64_t pad_t = g.pad_begin[1], pad_l = g.pad_begin[2];
-  // Kernel column kw reads input columns kw - pad_l + S * ow of output column ow: stride 1 as 8
-  // lanes of each plane, stride 2 as 16 lanes whose even ones are kept.
   __mmask16 load_mask[3];
   for (int kw = 0; kw < 3; ++kw) {
-    const int64_t c0 = kw - pad_l, span = S == 1 ? out_w : 2 * out_w - 1;
-    load_mask[kw] = LaneRange(std::max<int64_t>(0, -c0), std::min<int64_t>(span, in_w - c0));
+    const int64_t c0 = kw - pad_l;
+    load_mask[kw] = LaneRange(std::max<int64_t>(0, -c0), std::min<int64_t>(2 * out_w - 1, in_w - c0));
   }
-  __m512 wv[3][3];
-  for (int i = 0; i < 9; ++i) {
-    wv[i / 3][i % 3] = _mm512_insertf32x8(_mm512_set1_ps(w[0][i]), _mm256_set1_ps(w[1][i]), 1);
-  }
-  const __m512 vbias = _mm512_insertf32x8(_mm512_set1_ps(bias[0]), _mm256_set1_ps(bias[1]), 1);
-  if (PairRowFits<S>(g)) return Depthwise3x3PlanePairRowsOnce<S>(x, wv, vbias, act, y, g);
-  const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i evens = avx512::EvenLanes();
   const __mmask8 store_mask = static_cast<__mmask8>(LaneRange(0, out_w));
   for (int64_t oh = 0; oh < out_h; ++oh) {
     __m512 acc = vbias;
 #pragma GCC unroll 3
     for (int kh = 0; kh < 3; ++kh) {
-      const int64_t ih = oh * S - pad_t + kh;
+      const int64_t ih = oh * 2 - pad_t + kh;
       if (ih < 0 || ih >= in_h) continue;
       const int64_t offset = ih * in_w - pad_l;
 #pragma GCC unroll 3
       for (int kw = 0; kw < 3; ++kw) {
-        __m512 in;
-        if (S == 1) {
-          const __mmask8 m = static_cast<__mmask8>(load_mask[kw]);
-          in = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_maskz_loadu_ps(m, x[0] + offset + kw)),
-                                  _mm256_maskz_loadu_ps(m, x[1] + offset + kw), 1);
-        } else {
-          in = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(load_mask[kw], x[0] + offset + kw), evens,
-                                      _mm512_maskz_loadu_ps(load_mask[kw], x[1] + offset + kw));
-        }
+        const __m512 in = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(load_mask[kw], x[0] + offset + kw), evens,
+                                                 _mm512_maskz_loadu_ps(load_mask[kw], x[1] + offset + kw));
         acc = _mm512_fmadd_ps(in, wv[kh][kw], acc);
       }
     }
@@ -587,11 +571,17 @@ void DepthwiseConvPlanePairAvx512(const float* const (&x)[2], const float* const
                                   bool* activated) {
   const Activation fused = VectorActivation(act) ? act : Activation{};
   *activated = act.kind != ActivationKind::kNone && VectorActivation(act);
-  if (g.stride[2] == 1) {
-    Depthwise3x3PlanePair<1>(x, w, bias, fused, y, g);
-  } else {
-    Depthwise3x3PlanePair<2>(x, w, bias, fused, y, g);
+  // Two planes per vector, lanes 0-7 plane 0 and 8-15 plane 1: one plane per vector would leave
+  // more than half of the lanes idle and pay the row loop for each plane alone.
+  __m512 wv[3][3];
+  for (int i = 0; i < 9; ++i) {
+    wv[i / 3][i % 3] = _mm512_insertf32x8(_mm512_set1_ps(w[0][i]), _mm256_set1_ps(w[1][i]), 1);
   }
+  const __m512 vbias = _mm512_insertf32x8(_mm512_set1_ps(bias[0]), _mm256_set1_ps(bias[1]), 1);
+  // Stride-1 rows (at most 8 outputs) read at most 10 columns: they always fit.
+  if (g.stride[2] == 1) return Depthwise3x3PlanePairRowsOnce<1>(x, wv, vbias, fused, y, g);
+  if (PairRowFits<2>(g)) return Depthwise3x3PlanePairRowsOnce<2>(x, wv, vbias, fused, y, g);
+  Depthwise3x3Stride2PlanePairWide(x, wv, vbias, fused, y, g);
 }
 
 }  // namespace nn

@@ -12,15 +12,11 @@
 namespace ortlite {
 namespace nn {
 
+using avx512::EvenLanes;
 using avx512::LaneRange;
+using avx512::OddLanes;
 
 namespace {
-
-// Permutation indices picking the even and the odd lanes of two vectors. Functions, not
-// namespace-scope constants: those could be initialised with AVX-512 instructions at load time,
-// also on hosts without them.
-inline __m512i EvenLanes() { return _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0); }
-inline __m512i OddLanes() { return _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1); }
 
 // B^T d B of the 16 tiles in d (d[r][s]: window row r, window column s), stored as the 16
 // consecutive values at dst in every V_xi (v_stride floats apart).

@@ -27,7 +27,7 @@ constexpr int kMaxKernel = 8;
 inline __m512 LoadColumns(const float* src, int stride, __mmask16 lo_mask, __mmask16 hi_mask, __m512 fill) {
   const __m512 lo = _mm512_mask_loadu_ps(fill, lo_mask, src);
   if (stride == 1) return lo;
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = avx512::EvenLanes();
   const __m512 hi = _mm512_mask_loadu_ps(fill, hi_mask, src + 16);
   return _mm512_permutex2var_ps(lo, even, hi);
 }
@@ -108,7 +108,7 @@ void PoolPlanesSeparable(const float* x, float* y, int64_t planes, const Geometr
   const float* plain_end = x + planes * in_size - (16 * S + K);
   const __m512 fill = _mm512_set1_ps(AVERAGE ? 0.f : -std::numeric_limits<float>::infinity());
   auto combine = [](__m512 a, __m512 b) { return AVERAGE ? _mm512_add_ps(a, b) : _mm512_max_ps(a, b); };
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = avx512::EvenLanes();
   const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
   thread_local std::vector<float> row_results;
   row_results.resize(static_cast<size_t>(in_h * vectors * 16));
@@ -179,7 +179,7 @@ void Pool3x3Stride2Planes(const float* x, float* y, int64_t planes, const Geomet
     load_mask[v] = LaneRange(pad_l - 16 * v, pad_l + in_w - 16 * v);
     full[v] = load_mask[v] == 0xffff;
   }
-  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i even = avx512::EvenLanes();
   const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
   constexpr int kOut = (NV + 1) / 2;  // output vectors: 16 outputs read 32 padded columns (+2)
   for (int64_t plane = 0; plane < planes; ++plane) {
