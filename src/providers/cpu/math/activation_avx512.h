@@ -1,7 +1,6 @@
 // Helpers the AVX-512 GEMM and convolution tiles share: the activations they apply while their
 // results are still in registers (those KernelAppliesActivation names), lane masks and the
-// even- and odd-lane permutations. Include
-// only from *_avx512.cc files.
+// even- and odd-lane permutations. Include only from *_avx512.cc files.
 #pragma once
 #include <immintrin.h>
 
