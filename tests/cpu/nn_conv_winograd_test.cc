@@ -3,8 +3,8 @@
 // transforms: odd and even image sizes (partial tiles at the right and bottom edges, tile rows
 // wider than one 16-tile vector, two narrow tile rows per vector), pads of 0 and 1 on each side,
 // batches, bias, residual (also in place) and the fused activations, at 1 and 2 threads
-// (tile-row blocks, images, or output channel shares per thread); and which shapes take the path
-// with which tile size.
+// (tile-row blocks or bands, images, or output channel shares per thread); and which shapes take
+// the path with which tile size.
 #include <cmath>
 #include <random>
 #include <string>
@@ -147,14 +147,15 @@ TEST(NnConvWinogradTest, ManyChannelsAndBlocks) {
   CheckWinograd(c, 9201);
 }
 
-TEST(NnConvWinogradTest, SmallImagesRunWholeAndSplitOutputChannels) {
-  // At most 8 tiles per row pair two tile rows per vector; small images run as one block, and
-  // with one image and two threads each thread takes a share of the output channels (50: the
-  // shares end inside a GEMM panel of 12 rows). Odd tile-row counts leave the last pair half
-  // used; a batch of two splits by image instead.
+TEST(NnConvWinogradTest, SmallImagesRunWholeAndSplitPerThread) {
+  // At most 8 tiles per row pair two tile rows per vector; small images run as one block. With one
+  // image and two threads, F(2x2) gives each thread a share of the output channels (50: the
+  // shares end inside a GEMM panel of 12 rows) and F(4x4) a band of tile rows: 4 rows as 2 + 2,
+  // 7 (28x28) as 4 + 3, 5 (18x20) as 2 + 2 + 1 (bands keep pairs of rows whole). Odd tile-row
+  // counts leave the last pair half used; a batch of two splits by image instead.
   int k = 0;
-  for (const Geometry3D& g :
-       {Geometry(14, 14, 1, 1, 1, 1), Geometry(13, 15, 1, 1, 1, 1), Geometry(16, 12, 0, 1, 0, 1)}) {
+  for (const Geometry3D& g : {Geometry(14, 14, 1, 1, 1, 1), Geometry(13, 15, 1, 1, 1, 1), Geometry(16, 12, 0, 1, 0, 1),
+                              Geometry(28, 28, 1, 1, 1, 1), Geometry(18, 20, 1, 1, 1, 1)}) {
     WinogradCase c;
     c.g = g;
     c.batch = k == 2 ? 2 : 1;

@@ -180,12 +180,22 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
   // Tile rows per block: V and M within kBlockFloats each. A small image (resnet50's 14x14) runs
   // whole if that at most doubles them: its transformed weights, larger than the image, then
   // stream once per image instead of once per block. With several threads, at least two blocks
-  // per thread when the images allow (so that threads stay balanced); a whole image with fewer
-  // images than threads splits its output channels instead (each thread transforms the input).
+  // per thread when the images allow (so that threads stay balanced). A whole image shared by
+  // more threads than there are images is split per thread: as F(4x4), into bands of tile rows;
+  // as F(2x2), by output channels, each thread transforming the whole input.
   const int64_t row_floats = positions * std::max(channels, outputs) * row_pitch;
   const bool whole_image = tiles_h * row_floats <= 2 * kBlockFloats;
+  const bool shared_image = whole_image && threads > 1 && p.batch < threads;
+  // Each band streams all the transformed weights, where a channel split streams a share of them
+  // per thread, but the F(4x4) input transform repeated on every thread costs more: resnet50's
+  // 28x28 layers (128 channels) ran 1.3 times faster as bands at 2 threads (per-node profiles),
+  // squeezenet's 27x27 ones (32 to 128 channels) 1.15 times. Its 14x14 F(2x2) layers gained
+  // nothing from bands.
+  const bool row_bands = shared_image && tile == 4 && tiles_h >= 2 * threads;
   int64_t block_rows = whole_image ? tiles_h : std::max<int64_t>(1, kBlockFloats / row_floats);
-  if (threads > 1 && !whole_image) {
+  if (row_bands) {
+    block_rows = (tiles_h + threads - 1) / threads;
+  } else if (threads > 1 && !whole_image) {
     const int64_t blocks_per_image = (2 * threads + p.batch - 1) / p.batch;
     block_rows = std::min(block_rows, std::max<int64_t>(1, tiles_h / blocks_per_image));
   }
@@ -195,9 +205,7 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
   const int64_t panel = w.u.front().Kernel().nr, mr = w.u.front().Kernel().mr;
   const int64_t max_columns = RoundUp(block_rows * row_pitch, panel);
   // Output channel parts: whole GEMM row panels.
-  const int64_t parts = whole_image && threads > 1 && p.batch < threads
-                            ? std::min<int64_t>(threads, (outputs + mr - 1) / mr)
-                            : 1;
+  const int64_t parts = shared_image && !row_bands ? std::min<int64_t>(threads, (outputs + mr - 1) / mr) : 1;
   auto part_begin = [&](int64_t part) { return std::min(outputs, (outputs + mr - 1) / mr * part / parts * mr); };
   const double item_cost =
       static_cast<double>(positions * channels * outputs * max_columns) / 32.0 / static_cast<double>(parts);
