@@ -176,7 +176,10 @@ TEST(NnConvWinogradTest, AppliesToLargeStrideOneConvolutionsOnly) {
   EXPECT_TRUE(WinogradApplies(Geometry(28, 28, 1, 1, 1, 1), 128, 128, 1));
   EXPECT_TRUE(WinogradApplies(Geometry(14, 14, 1, 1, 1, 1), 256, 256, 1));
   EXPECT_FALSE(WinogradApplies(Geometry(7, 7, 1, 1, 1, 1), 512, 512, 1));  // weights outweigh the image
-  EXPECT_FALSE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 16, 64, 1));    // too few channels
+  EXPECT_TRUE(WinogradApplies(Geometry(55, 55, 1, 1, 1, 1), 16, 64, 1));
+  EXPECT_TRUE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 64, 8, 1));
+  EXPECT_FALSE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 7, 64, 1));    // too few channels
+  EXPECT_FALSE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 64, 4, 1));
   EXPECT_FALSE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 64, 64, 2));    // grouped
   Geometry3D strided = Geometry(56, 56, 1, 1, 1, 1);
   strided.stride[1] = strided.stride[2] = 2;
