@@ -175,6 +175,8 @@ TEST(NnConvWinogradTest, AppliesToLargeStrideOneConvolutionsOnly) {
   EXPECT_TRUE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 64, 64, 1));
   EXPECT_TRUE(WinogradApplies(Geometry(28, 28, 1, 1, 1, 1), 128, 128, 1));
   EXPECT_TRUE(WinogradApplies(Geometry(14, 14, 1, 1, 1, 1), 256, 256, 1));
+  EXPECT_TRUE(WinogradApplies(Geometry(13, 13, 1, 1, 1, 1), 64, 256, 1));
+  EXPECT_FALSE(WinogradApplies(Geometry(12, 12, 1, 1, 1, 1), 64, 256, 1));  // too few positions
   EXPECT_FALSE(WinogradApplies(Geometry(7, 7, 1, 1, 1, 1), 512, 512, 1));  // weights outweigh the image
   EXPECT_TRUE(WinogradApplies(Geometry(55, 55, 1, 1, 1, 1), 16, 64, 1));
   EXPECT_TRUE(WinogradApplies(Geometry(56, 56, 1, 1, 1, 1), 64, 8, 1));

@@ -19,8 +19,9 @@ namespace {
 constexpr int64_t kMinWinogradChannels = 8;
 // Smaller images are dominated by their weights, which the Winograd form makes 16/9 larger and
 // which then stream from memory for few tiles: resnet50's 14x14 layers (256 channels) run 20-25 %
-// faster as Winograd, its 7x7 ones (512 channels) 40 % slower.
-constexpr int64_t kMinWinogradOutputPositions = 14 * 14;
+// faster as Winograd, its 7x7 ones (512 channels) 40 % slower; squeezenet's 13x13 ones (48 and 64
+// to 192 and 256 channels) 20 % faster (per-node profiles, 1 and 2 threads).
+constexpr int64_t kMinWinogradOutputPositions = 13 * 13;
 // Images at least this wide run as F(4x4) tiles: 5 or more tiles per row fill the vectors of
 // the transforms (two rows of up to 8 tiles, or 16 tiles of one row). Measured on resnet50
 // (per-node profiles, 1 thread): its 56x56 layers 24-30 % faster than F(2x2), its 28x28 ones 4-8 %
