@@ -738,14 +738,17 @@ void SgemmWithPackedABRows(const PackedSgemmA& a, int64_t row_begin, int64_t row
                     "SgemmWithPackedABRows needs rows inside A, starting at a panel");
   if (row_begin >= row_end || N <= 0) return;
   if (K <= 0) {
-    gemm_detail::ScaleOnly<float>(row_end - row_begin, N, 0.f, C + row_begin * ldc, ldc, nullptr, nullptr);
+    gemm_detail::ScaleOnly<float>(row_end - row_begin, N, 0.f, C, ldc, nullptr, nullptr);
     return;
   }
+  // Rows [row_begin, row_end) of A x B are rows [0, row_end - row_begin) of the product of A's
+  // panels from row_begin on.
   gemm_detail::OperandA<float> op_a;
-  op_a.packed = a.Panel(0);
+  op_a.packed = a.Panel(row_begin / mr);
   gemm_detail::OperandB<float> op_b;
   op_b.packed = b_panels;
-  gemm_detail::GemmTask(a.Kernel(), op_a, op_b, M, K, row_begin, row_end, 0, N, 1.f, 0.f, C, ldc,
+  const int64_t rows = row_end - row_begin;
+  gemm_detail::GemmTask(a.Kernel(), op_a, op_b, rows, K, 0, rows, 0, N, 1.f, 0.f, C, ldc,
                         static_cast<const GemmEpilogueT<float>*>(nullptr));
 }
 

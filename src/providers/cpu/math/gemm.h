@@ -248,7 +248,8 @@ void SgemmWithPackedA(const PackedSgemmA& a, int64_t N, const float* b_base, con
 // Rows [row_begin, row_end) of C[M, N] = A x B, with B (a.K() x N) already in the micro-kernel's
 // column panels (a.Kernel().nr columns each, panel j at b_panels + j * a.K() * nr; columns past N
 // are read but not stored), on the calling thread, so that callers can split the rows over
-// threads; row_begin is a multiple of a.Kernel().mr and C points at row 0.
+// threads; row_begin is a multiple of a.Kernel().mr and C points at row row_begin (a caller's
+// buffer holds just the rows it asks for).
 void SgemmWithPackedABRows(const PackedSgemmA& a, int64_t row_begin, int64_t row_end, int64_t N,
                            const float* b_panels, float* C, int64_t ldc);
 // C[M,N] = epilogue(alpha * op(A) x packed_b + beta * C), K and N from `b`.

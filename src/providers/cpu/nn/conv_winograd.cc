@@ -211,6 +211,9 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
   // Output channel parts: whole GEMM row panels.
   const int64_t parts = shared_image && !row_bands ? std::min<int64_t>(threads, (outputs + mr - 1) / mr) : 1;
   auto part_begin = [&](int64_t part) { return std::min(outputs, (outputs + mr - 1) / mr * part / parts * mr); };
+  // Each thread's M holds the rows of the largest part.
+  int64_t part_rows = 0;
+  for (int64_t part = 0; part < parts; ++part) part_rows = std::max(part_rows, part_begin(part + 1) - part_begin(part));
   const double item_cost =
       static_cast<double>(positions * channels * outputs * max_columns) / 32.0 / static_cast<double>(parts);
   const auto input_transform = tile == 4 ? (reference ? Winograd4InputTransformReference : Winograd4InputTransformAvx512)
@@ -222,7 +225,7 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
   ThreadPool::ParallelForParts(pool, p.batch * blocks * parts, item_cost, [&](int64_t begin, int64_t end) {
     // One cache line more than the planes need: strides that are multiples of 4 KiB would put
     // the lines a transform step touches (one per xi) into the same L1 set.
-    const int64_t v_stride = channels * max_columns + 16, m_stride = outputs * max_columns + 16;
+    const int64_t v_stride = channels * max_columns + 16, m_stride = part_rows * max_columns + 16;
     float* const v = AlignedThreadBuffer(0, positions * v_stride);
     float* const m = AlignedThreadBuffer(1, positions * m_stride);
     for (int64_t item = begin; item < end; ++item) {
@@ -240,8 +243,8 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
         SgemmWithPackedABRows(w.u[static_cast<size_t>(xi)], m0, m1, columns, v + xi * v_stride, m + xi * m_stride,
                               columns);
       }
-      // Rows m0.. of M and channels m0.. of y.
-      const float* mp = m + m0 * columns;
+      // M holds rows m0..m1 of the product: channels m0..m1 of y.
+      const float* mp = m;
       const int64_t y_offset = (n * outputs + m0) * out_size;
       const float* bias = p.bias ? p.bias + m0 : nullptr;
       const float* residual = p.residual ? p.residual + y_offset : nullptr;
