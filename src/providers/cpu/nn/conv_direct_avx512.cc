@@ -393,7 +393,7 @@ void DirectConvPadSplitPlaneAvx512(const float* x, int64_t in_h, int64_t in_w, i
                                    int64_t out_h, int64_t out_w, float* dst) {
   const int64_t evens = (out_w + 1) / 2, odds = out_w / 2;
   const __m512i even = avx512::EvenLanes();
-  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  const __m512i odd = avx512::OddLanes();
   for (int64_t h = 0; h < out_h; ++h) {
     float* d = dst + h * out_w;
     const int64_t ih = h - pad_top;

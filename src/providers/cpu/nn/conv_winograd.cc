@@ -188,10 +188,10 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
   // Tile rows per block: V and M within kBlockFloats each. A small image (resnet50's 14x14) runs
   // whole if that at most doubles them: its transformed weights, larger than the image, then
   // stream once per image instead of once per block (on one thread, only weights that would not
-  // stay in L2). With several threads, at least two blocks
-  // per thread when the images allow (so that threads stay balanced). A whole image shared by
-  // more threads than there are images is split per thread: as F(4x4), into bands of tile rows;
-  // as F(2x2), by output channels, each thread transforming the whole input.
+  // stay in L2). With several threads, at least two blocks per thread when the images allow (so
+  // that threads stay balanced). A whole image shared by more threads than there are images is
+  // split per thread: as F(4x4), into bands of tile rows; as F(2x2), by output channels, each
+  // thread transforming the whole input.
   const int64_t row_floats = positions * std::max(channels, outputs) * row_pitch;
   const bool whole_image = tiles_h * row_floats <= 2 * kBlockFloats &&
                            (threads > 1 || positions * channels * outputs >= kWholeImageMinWeightFloats);
@@ -250,11 +250,10 @@ void RunWinogradConv(const WinogradWeights& w, const WinogradProblem& p, ThreadP
                               columns);
       }
       // M holds rows m0..m1 of the product: channels m0..m1 of y.
-      const float* mp = m;
       const int64_t y_offset = (n * outputs + m0) * out_size;
       const float* bias = p.bias ? p.bias + m0 : nullptr;
       const float* residual = p.residual ? p.residual + y_offset : nullptr;
-      output_transform(mp, m_stride, m1 - m0, g, b, bias, residual, p.activation, p.y + y_offset);
+      output_transform(m, m_stride, m1 - m0, g, b, bias, residual, p.activation, p.y + y_offset);
     }
   });
 }

@@ -109,7 +109,7 @@ void PoolPlanesSeparable(const float* x, float* y, int64_t planes, const Geometr
   const __m512 fill = _mm512_set1_ps(AVERAGE ? 0.f : -std::numeric_limits<float>::infinity());
   auto combine = [](__m512 a, __m512 b) { return AVERAGE ? _mm512_add_ps(a, b) : _mm512_max_ps(a, b); };
   const __m512i even = avx512::EvenLanes();
-  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  const __m512i odd = avx512::OddLanes();
   thread_local std::vector<float> row_results;
   row_results.resize(static_cast<size_t>(in_h * vectors * 16));
   float* rows = row_results.data();
@@ -180,7 +180,7 @@ void Pool3x3Stride2Planes(const float* x, float* y, int64_t planes, const Geomet
     full[v] = load_mask[v] == 0xffff;
   }
   const __m512i even = avx512::EvenLanes();
-  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  const __m512i odd = avx512::OddLanes();
   constexpr int kOut = (NV + 1) / 2;  // output vectors: 16 outputs read 32 padded columns (+2)
   for (int64_t plane = 0; plane < planes; ++plane) {
     const float* xp = x + plane * in_size;
