@@ -74,7 +74,8 @@ int64_t PickStride(int64_t cols, int choice) {
 TEST(GemmDriverTest, RandomShapesMatchReference) {
   std::mt19937 rng(2024);
   ThreadPool pool(2);
-  // Sizes around tile multiples and past the blocking (K > 384 splits K; N > ~570 splits N).
+  // Sizes around tile multiples and past the K blocking (K > 384 splits K). N splits only past
+  // the L2-sized B block: EachWayOfFeedingTheKernel covers that.
   const std::vector<int64_t> rows = {1, 3, 11, 12, 13, 23, 24, 25, 36, 37, 49, 97, 131};
   const std::vector<int64_t> cols = {1, 15, 16, 17, 31, 33, 64, 95, 200, 700};
   const std::vector<int64_t> depths = {1, 7, 16, 63, 129, 385, 800};
@@ -117,6 +118,12 @@ TEST(GemmDriverTest, EachWayOfFeedingTheKernel) {
       {false, false, 100, 129, 390, 0.75f, -1.f, 390, 129, 130},
       // ... and with A's stride a 4 KiB multiple: every A panel packed, the short last one too.
       {false, false, 100, 129, 390, 1.f, 0.f, 1024, 129, 130},
+      // B's stride a 4 KiB multiple: packed in a separate pass, not by the first row of tiles.
+      {false, false, 50, 90, 300, 1.f, 1.f, 300, 1024, 90},
+      // Several column blocks (the B block is three quarters of L2, at most 6 MiB: 4096 columns
+      // of 384 rows), with B packed by the tiles and in a separate pass.
+      {false, false, 25, 4200, 384, 1.f, 0.5f, 384, 4200, 4200},
+      {false, false, 25, 4200, 384, 1.f, 0.f, 384, 5120, 4200},
       // Transposed A: packed by the driver, a panel at a time.
       {true, false, 301, 40, 390, 1.f, 0.f, 301, 40, 40},
       // Transposed B: packed by the driver.

@@ -6,6 +6,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <unistd.h>
+
+#include <algorithm>
+
 namespace ortlite {
 
 namespace {
@@ -57,6 +61,18 @@ IsaLevel ActiveIsa() {
     return l;
   }();
   return level;
+}
+
+long L2CacheBytes() {
+  static const long bytes = [] {
+    long reported = 0;
+#ifdef _SC_LEVEL2_CACHE_SIZE
+    reported = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+    if (reported <= 0) return 1L << 20;
+    return std::clamp(reported, 256L << 10, 8L << 20);
+  }();
+  return bytes;
 }
 
 const char* IsaName(IsaLevel level) {

@@ -12,4 +12,8 @@ IsaLevel DetectedIsa();
 IsaLevel ActiveIsa();
 const char* IsaName(IsaLevel level);
 
+// Bytes of the calling core's L2 cache as the C library reports it, within [256 KiB, 8 MiB];
+// 1 MiB where it reports nothing. Read once.
+long L2CacheBytes();
+
 }  // namespace ortlite
